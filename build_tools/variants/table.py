@@ -9,8 +9,8 @@ from dataclasses import dataclass
 class Variant:
     name: str  #: BCP 47 tag, also the output folder: "zh-Hant"
     label: str  #: the switch label, in its own script; never converted
-    opencc: str | None  #: OpenCC config from Simplified, None for the imported text
-    to_simplified: str  #: OpenCC config that brings Traditional input to this edition's base
+    from_hans: str | None  #: OpenCC config for a text imported in Simplified; None: as is
+    from_hant: str | None  #: OpenCC config for a text imported in Traditional; None: as is
     sphinx_language: str  #: Sphinx ``language`` (message catalogue)
     corner_quotes: bool  #: 「」『』 for quotations, the Taiwan / Hong Kong convention
     traditional: bool
@@ -18,9 +18,9 @@ class Variant:
 
 VARIANTS: tuple[Variant, ...] = (
     Variant("zh-Hans", "简体", None, "t2s", "zh_CN", corner_quotes=False, traditional=False),
-    Variant("zh-Hant", "繁體", "s2t", "t2s", "zh_TW", corner_quotes=False, traditional=True),
-    Variant("zh-TW", "臺灣正體", "s2twp", "tw2sp", "zh_TW", corner_quotes=True, traditional=True),
-    Variant("zh-HK", "香港繁體", "s2hk", "hk2s", "zh_HK", corner_quotes=True, traditional=True),
+    Variant("zh-Hant", "繁體", "s2t", None, "zh_TW", corner_quotes=False, traditional=True),
+    Variant("zh-TW", "臺灣正體", "s2twp", "t2tw", "zh_TW", corner_quotes=True, traditional=True),
+    Variant("zh-HK", "香港繁體", "s2hk", "t2hk", "zh_HK", corner_quotes=True, traditional=True),
 )
 
 DEFAULT_VARIANTS: tuple[str, ...] = ("zh-Hans", "zh-Hant")
