@@ -1,0 +1,281 @@
+"""Build the book: one Sphinx run per edition and builder, then EPUBs and the landing page.
+
+    _build/doctrees/<edition>/   one environment cache per edition, shared by html and epub
+    _build/site/<edition>/       the HTML book of each edition
+    _build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
+    _build/site/downloads/       the finished EPUBs
+    _build/logs/                 each Sphinx run's output and warnings
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from build_tools.errors import ExitCode, LockedError
+from build_tools.variants.table import Variant
+
+LOCKED = (
+    "another build is running in this project (it holds {lock}). Wait for it to finish; "
+    "the lock is released automatically when that process ends."
+)
+
+#: Sphinx prints "reading sources... [ 42%] docname" once per document when not on a terminal.
+PROGRESS_LINE = re.compile(r"^(reading sources|writing output)\.\.\. \[\s*(\d+)%\]")
+WARNING_LINE = re.compile(r"\bWARNING\b|\bERROR\b|\bCRITICAL\b")
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    root: Path
+    variants: tuple[Variant, ...]
+    html: bool = True
+    epub: bool = True
+    jobs: int = 2
+    strict: bool = False
+    sphinx_opts: tuple[str, ...] = ()
+    progress: bool = True
+
+    @property
+    def out(self) -> Path:
+        return self.root / "_build"
+
+
+@dataclass
+class StepResult:
+    variant: str
+    builder: str
+    returncode: int
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    log: Path | None = None
+
+
+@dataclass
+class BuildReport:
+    plan: BuildPlan
+    steps: list[StepResult] = field(default_factory=list)
+    epubs: list[Path] = field(default_factory=list)
+    speeches: int = 0
+    seconds: float = 0.0
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for step in self.steps for w in step.warnings]
+
+    @property
+    def exit_code(self) -> int:
+        if any(step.returncode for step in self.steps):
+            return ExitCode.BUILD
+        if self.plan.strict and self.warnings:
+            return ExitCode.WARNINGS
+        return ExitCode.OK
+
+    def summary(self) -> str:
+        site = self.plan.out / "site"
+        lines = [
+            f"Built {len(self.plan.variants)} edition(s) of {self.speeches} speeches "
+            f"in {self.seconds:.1f} s: " + ", ".join(v.name for v in self.plan.variants),
+        ]
+        for step in self.steps:
+            state = "ok" if step.returncode == 0 else f"FAILED (exit {step.returncode})"
+            lines.append(
+                f"  {step.variant:8} {step.builder:5} {state:6} {step.seconds:6.1f} s  "
+                f"{len(step.warnings)} warning(s)  log: {_rel(step.log, self.plan.root)}"
+            )
+        for warning in self.warnings[:20]:
+            lines.append(f"  {warning}")
+        if len(self.warnings) > 20:
+            lines.append(f"  … and {len(self.warnings) - 20} more warnings (see the logs)")
+        lines.append(f"Site: {_rel(site / 'index.html', self.plan.root)}")
+        if self.epubs:
+            lines.append(
+                f"EPUBs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/"
+            )
+        return "\n".join(lines)
+
+
+def _rel(path: Path | None, root: Path) -> str:
+    if path is None:
+        return "-"
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def build(plan: BuildPlan) -> BuildReport:
+    """The recipe: lock, recover from an interrupted run, build each edition, publish."""
+    plan.out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(plan.out / ".lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise LockedError(LOCKED.format(lock=plan.out / ".lock")) from None
+    try:
+        started = time.monotonic()
+        report = BuildReport(plan, speeches=count_speeches(plan.root / "source"))
+        with _Progress(plan) as progress:
+            workers = max(1, min(plan.jobs, len(plan.variants)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = pool.map(
+                    lambda v: _build_edition(plan, v, progress, jobs=plan.jobs // workers),
+                    plan.variants,
+                )
+                for steps in results:
+                    report.steps.extend(steps)
+        if report.exit_code != ExitCode.BUILD:
+            report.epubs = _publish(plan)
+        report.seconds = time.monotonic() - started
+        return report
+    finally:
+        lock.release()
+
+
+def count_speeches(source: Path) -> int:
+    return sum(1 for _ in (source / "speeches").glob("*.md"))
+
+
+def _build_edition(
+    plan: BuildPlan, variant: Variant, progress: _Progress, *, jobs: int
+) -> list[StepResult]:
+    """HTML then EPUB for one edition; they share the edition's doctree cache, so in turn."""
+    marker = plan.out / "state" / f"{variant.name}.building"
+    if marker.exists():
+        # The last run was killed mid-build: Sphinx's caches and outputs may be half-written
+        # and would look up to date. Start this edition from scratch.
+        for folder in ("doctrees", "epub", "site"):
+            shutil.rmtree(plan.out / folder / variant.name, ignore_errors=True)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()), encoding="utf-8")
+    steps = []
+    builders = [b for b, wanted in (("html", plan.html), ("epub", plan.epub)) if wanted]
+    for builder in builders:
+        step = _run_sphinx(plan, variant, builder, progress, jobs=jobs)
+        steps.append(step)
+        if step.returncode:
+            break
+    else:
+        marker.unlink()
+    return steps
+
+
+def sphinx_command(plan: BuildPlan, variant: Variant, builder: str, *, jobs: int = 1) -> list[str]:
+    """The sphinx-build command line for one edition and builder."""
+    out = plan.out / ("site" if builder == "html" else builder) / variant.name
+    command = [
+        sys.executable, "-m", "sphinx",
+        "-b", builder,
+        "-c", str(plan.root),
+        "-d", str(plan.out / "doctrees" / variant.name),
+        "-D", f"book_variant={variant.name}",
+        "-D", f"book_editions={','.join(v.name for v in plan.variants)}",
+        "-w", str(plan.out / "logs" / f"{variant.name}-{builder}.warnings"),
+        "--keep-going",
+    ]  # fmt: skip
+    if jobs > 1:
+        command += ["-j", str(jobs)]
+    if plan.strict:
+        command.append("-W")
+    command += [*plan.sphinx_opts, str(plan.root / "source"), str(out)]
+    return command
+
+
+def _run_sphinx(
+    plan: BuildPlan, variant: Variant, builder: str, progress: _Progress, *, jobs: int
+) -> StepResult:
+    command = sphinx_command(plan, variant, builder, jobs=jobs)
+    log = plan.out / "logs" / f"{variant.name}-{builder}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            cwd=plan.root,
+            env=env,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            out.write(line)
+            if match := PROGRESS_LINE.match(line):
+                phase = 0 if match[1] == "reading sources" else 1
+                progress.update(variant.name, builder, (phase + int(match[2]) / 100) / 2)
+        returncode = process.wait()
+    progress.update(variant.name, builder, 1.0)
+    warnings_file = log.with_suffix(".warnings")
+    warnings = []
+    if warnings_file.exists():
+        text = warnings_file.read_text(encoding="utf-8", errors="replace")
+        warnings = [line for line in text.splitlines() if WARNING_LINE.search(line)]
+    return StepResult(
+        variant.name, builder, returncode, warnings, time.monotonic() - started, log
+    )
+
+
+def _publish(plan: BuildPlan) -> list[Path]:
+    """Post-process the EPUBs into downloads/ and write the landing and download pages."""
+    from build_tools.publish import site
+
+    epubs: list[Path] = []
+    if plan.epub:
+        from build_tools.publish.epub import publish_epubs
+
+        for variant in plan.variants:
+            epubs += publish_epubs(plan.root, variant)
+    site.write_landing(plan.root, plan.variants)
+    return epubs
+
+
+class _Progress:
+    """One progress bar per edition on stderr, fed from Sphinx's progress lines."""
+
+    def __init__(self, plan: BuildPlan) -> None:
+        self.plan = plan
+        self.bars: dict[str, object] = {}
+        self.lock = threading.Lock()
+        self.steps = [b for b, wanted in (("html", plan.html), ("epub", plan.epub)) if wanted]
+
+    def __enter__(self) -> _Progress:
+        if self.plan.progress:
+            from tqdm import tqdm
+
+            for position, variant in enumerate(self.plan.variants):
+                self.bars[variant.name] = tqdm(
+                    total=100 * len(self.steps),
+                    desc=f"{variant.name:8}",
+                    position=position,
+                    unit="%",
+                    bar_format="{desc} {bar} {percentage:3.0f}% {postfix}",
+                    leave=True,
+                )
+        return self
+
+    def update(self, variant: str, builder: str, fraction: float) -> None:
+        bar = self.bars.get(variant)
+        if bar is None:
+            return
+        done = 100 * (self.steps.index(builder) + fraction)
+        with self.lock:
+            bar.n = int(done)  # type: ignore[attr-defined]
+            bar.set_postfix_str(builder)  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in self.bars.values():
+            bar.close()  # type: ignore[attr-defined]
+
