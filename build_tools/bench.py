@@ -1,0 +1,209 @@
+"""``make bench``: build scaled collections and report time ratios measured in one run.
+
+For each N (100, 1,000, 5,000 by default) a collection of N raw speeches is made
+deterministically from the bundled sample texts (distinct titles, dates, speakers), then timed:
+import; Sphinx's parse-only build (``-b dummy``, the baseline); the HTML build of each edition on
+one core; both default editions together on all cores; the EPUB build; a rebuild of one edition's
+HTML and EPUB after editing one speech; and peak memory. Results go to
+``_build/bench/report.json`` and ``report.md``; ratios are printed. Timing never decides a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEAKERS = ("李明", "王芳", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞")
+PLACES = ("北京", "上海", "广州", "武汉", "成都", "西安", "南京", "杭州")
+CATEGORIES = ("动员讲话", "工作报告", "学术演讲", "座谈发言")
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+@dataclass
+class Result:
+    n: int
+    raw_mb: float = 0.0
+    import_s: float = 0.0
+    parse_only_s: float = 0.0
+    html_s: dict[str, float] = field(default_factory=dict)
+    both_editions_s: float = 0.0
+    epub_s: float = 0.0
+    rebuild_s: float = 0.0
+    conversion_chars_per_s: float = 0.0
+    peak_rss_mb: float = 0.0
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        html = self.html_s.get("zh-Hans", 0.0)
+        full = html + self.epub_s
+        return {
+            "html_over_parse": html / self.parse_only_s if self.parse_only_s else 0.0,
+            "rebuild_over_full": self.rebuild_s / full if full else 0.0,
+            "import_mb_per_s": self.raw_mb / self.import_s if self.import_s else 0.0,
+            "parallel_speedup": sum(self.html_s.values()) / self.both_editions_s
+            if self.both_editions_s
+            else 0.0,
+        }
+
+
+def _sample_bodies() -> list[str]:
+    """The body text of the bundled sample speeches (their first lines dropped)."""
+    bodies = []
+    for path in sorted((ROOT / "raw" / "speeches").glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        bodies.append("\n".join(line for line in lines[1:] if line.strip()))
+    return bodies
+
+
+def _chinese_year(year: int) -> str:
+    """1924 → 一九二四"""
+    return "".join(CHINESE_DIGITS[int(d)] for d in str(year))
+
+
+def _chinese_number(n: int) -> str:
+    """17 → 十七, 20 → 二十, 3 → 三 (1–99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CHINESE_DIGITS[tens] + "十")
+    return head + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def make_collection(n: int, project: Path) -> float:
+    """Write N raw speeches and a copy of the book's configuration to ``project``; MB of raw."""
+    if project.exists():
+        shutil.rmtree(project)
+    (project / "raw").mkdir(parents=True)
+    (project / "source").mkdir()
+    shutil.copy(ROOT / "conf.py", project / "conf.py")
+    shutil.copy(ROOT / "source" / "index.md", project / "source" / "index.md")
+    if (ROOT / "source" / "_data").is_dir():
+        shutil.copytree(ROOT / "source" / "_data", project / "source" / "_data")
+    bodies = _sample_bodies()
+    size = 0
+    for i in range(n):
+        year, month, day = 1990 + i % 36, 1 + i % 12, 1 + i % 28
+        body = bodies[i % len(bodies)]
+        speaker = SPEAKERS[i % len(SPEAKERS)]
+        text = (
+            f"第{i + 1}号讲话：{CATEGORIES[i % len(CATEGORIES)]}\n"
+            f"{speaker}\n"
+            f"——{_chinese_year(year)}年{_chinese_number(month)}月{_chinese_number(day)}日"
+            f"在{PLACES[i % len(PLACES)]}讲\n"
+            f"{body}\n"
+        )
+        data = text.encode("utf-8")
+        size += len(data)
+        (project / "raw" / f"speech-{i:05d}.txt").write_bytes(data)
+    return size / 1e6
+
+
+def _run(command: list[str], cwd: Path) -> float:
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 1):
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise SystemExit(f"bench: {' '.join(command)} failed with {result.returncode}")
+    return time.monotonic() - started
+
+
+def _book(*args: str) -> list[str]:
+    return [sys.executable, "-m", "build_tools", *args]
+
+
+def measure(n: int, base: Path) -> Result:
+    project = base / f"n{n}"
+    result = Result(n)
+    result.raw_mb = make_collection(n, project)
+    result.import_s = _run(_book("import", "--no-progress"), project)
+    result.parse_only_s = _run(
+        [sys.executable, "-m", "sphinx", "-b", "dummy", "-q", "-c", ".",
+         "-d", "_build/doctrees/dummy", "source", "_build/dummy"],
+        project,
+    )  # fmt: skip
+    for edition in ("zh-Hans", "zh-Hant"):
+        result.html_s[edition] = _run(
+            _book("build", "--builder", "html", "--variant", edition, "-j", "1",
+                  "--no-progress"),
+            project,
+        )  # fmt: skip
+    shutil.rmtree(project / "_build" / "site")
+    shutil.rmtree(project / "_build" / "doctrees")
+    result.both_editions_s = _run(
+        _book("build", "--builder", "html", "--variant", "zh-Hans zh-Hant", "--no-progress"),
+        project,
+    )
+    result.epub_s = _run(
+        _book("build", "--builder", "epub", "--variant", "zh-Hans", "-j", "1", "--no-progress"),
+        project,
+    )
+    edited = sorted((project / "source" / "speeches").glob("*.md"))[n // 2]
+    with edited.open("a", encoding="utf-8") as f:
+        f.write("\n编者按：此段为基准测试而加。\n")
+    result.rebuild_s = _run(
+        _book("build", "--variant", "zh-Hans", "-j", "1", "--no-progress"), project
+    )
+    from build_tools.variants.bench import measure as conversion
+
+    result.conversion_chars_per_s = conversion(2_000_000)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result.peak_rss_mb = peak_kb / 1024
+    return result
+
+
+def report_markdown(results: list[Result]) -> str:
+    lines = [
+        "| N | raw MB | import s | MB/s | parse-only s | HTML zh-Hans s | HTML zh-Hant s "
+        "| both editions s | EPUB s | rebuild s | HTML/parse | rebuild/full | peak MB |",
+        "|" + "---|" * 13,
+    ]
+    for r in results:
+        ratios = r.ratios
+        lines.append(
+            f"| {r.n} | {r.raw_mb:.1f} | {r.import_s:.1f} | {ratios['import_mb_per_s']:.1f} "
+            f"| {r.parse_only_s:.1f} | {r.html_s.get('zh-Hans', 0):.1f} "
+            f"| {r.html_s.get('zh-Hant', 0):.1f} | {r.both_editions_s:.1f} | {r.epub_s:.1f} "
+            f"| {r.rebuild_s:.1f} | {ratios['html_over_parse']:.2f} "
+            f"| {ratios['rebuild_over_full']:.3f} | {r.peak_rss_mb:.0f} |"
+        )
+    by_n = {r.n: r for r in results}
+    if 1000 in by_n and 5000 in by_n:
+        growth = by_n[5000].html_s["zh-Hans"] / by_n[1000].html_s["zh-Hans"]
+        lines.append(f"\nGrowth of the HTML build from N=1,000 to N=5,000: {growth:.2f}×")
+    if results:
+        lines.append(
+            f"OpenCC conversion through the project's path: "
+            f"{results[-1].conversion_chars_per_s / 1e6:.1f} M chars/s"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build_tools.bench", description=__doc__)
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,5000"))
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        print(f"bench: N = {n} …", file=sys.stderr, flush=True)
+        results.append(measure(n, args.out))
+        table = report_markdown(results)
+        (args.out / "report.md").write_text(table, encoding="utf-8")
+        (args.out / "report.json").write_text(
+            json.dumps([{**asdict(r), "ratios": r.ratios} for r in results], indent=2),
+            encoding="utf-8",
+        )
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
