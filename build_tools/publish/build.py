@@ -1,10 +1,10 @@
 """Build the book: one Sphinx run per edition and builder, then EPUBs and the landing page.
 
-    _build/doctrees/<edition>/   one environment cache per edition, shared by html and epub
-    _build/site/<edition>/       the HTML book of each edition
-    _build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
-    _build/site/downloads/       the finished EPUBs
-    _build/logs/                 each Sphinx run's output and warnings
+_build/doctrees/<edition>/   one environment cache per edition, shared by html and epub
+_build/site/<edition>/       the HTML book of each edition
+_build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
+_build/site/downloads/       the finished EPUBs
+_build/logs/                 each Sphinx run's output and warnings
 """
 
 from __future__ import annotations
@@ -99,9 +99,7 @@ class BuildReport:
             lines.append(f"  … and {len(self.warnings) - 20} more warnings (see the logs)")
         lines.append(f"Site: {_rel(site / 'index.html', self.plan.root)}")
         if self.epubs:
-            lines.append(
-                f"EPUBs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/"
-            )
+            lines.append(f"EPUBs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/")
         return "\n".join(lines)
 
 
@@ -223,9 +221,7 @@ def _run_sphinx(
     if warnings_file.exists():
         text = warnings_file.read_text(encoding="utf-8", errors="replace")
         warnings = [line for line in text.splitlines() if WARNING_LINE.search(line)]
-    return StepResult(
-        variant.name, builder, returncode, warnings, time.monotonic() - started, log
-    )
+    return StepResult(variant.name, builder, returncode, warnings, time.monotonic() - started, log)
 
 
 def _publish(plan: BuildPlan) -> list[Path]:
@@ -278,4 +274,3 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         for bar in self.bars.values():
             bar.close()  # type: ignore[attr-defined]
-

@@ -68,9 +68,7 @@ def write_landing(root: Path, variants: tuple[Variant, ...]) -> None:
     items = []
     for variant in built:
         epub = site / "downloads" / epub_name(info.slug, variant)
-        download = (
-            f' · <a href="downloads/{escape(epub.name)}">EPUB</a>' if epub.exists() else ""
-        )
+        download = f' · <a href="downloads/{escape(epub.name)}">EPUB</a>' if epub.exists() else ""
         items.append(
             f'<li lang="{variant.name}"><a class="edition" href="{variant.name}/index.html">'
             f"{escape(variant.label)}</a>{download}"
@@ -101,9 +99,8 @@ def _downloads_page(info: BookInfo, site: Path, variants: list[Variant]) -> str:
                 f'<section lang="{variant.name}"><h2>{escape(variant.label)}</h2>'
                 f"<ul>{''.join(links)}</ul></section>"
             )
-    body = (
-        f'<h1>{escape(info.title)}</h1><p><a href="../index.html">← 返回 · 返回</a></p>'
-        + ("".join(sections) or "<p>尚无电子书。</p>")
+    body = f'<h1>{escape(info.title)}</h1><p><a href="../index.html">← 返回 · 返回</a></p>' + (
+        "".join(sections) or "<p>尚无电子书。</p>"
     )
     return PAGE.format(title=escape(info.title), body=body)
 

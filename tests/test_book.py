@@ -1,0 +1,152 @@
+"""The book end to end: the sample collection imported and built as ``make`` does it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from build_tools.variants import table
+
+ROOT = Path(__file__).resolve().parent.parent
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+pytestmark = pytest.mark.build
+
+
+def speech_files() -> list[Path]:
+    return sorted((ROOT / "source" / "speeches").glob("*.md"))
+
+
+def front_matter(text: str) -> tuple[dict[str, object], str]:
+    """The YAML front matter and the body after it."""
+    _, head, body = text.split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+class _ArticleText(HTMLParser):
+    """The text inside ``<article>``: the page's content without the theme's chrome."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+def article_text(path: Path) -> str:
+    parser = _ArticleText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def missing_in_order(expected: str, actual: str) -> str:
+    """The Chinese characters of ``expected`` that ``actual`` lacks, reading both in order.
+
+    Returns the context around the first character that could not be matched, or "".
+    """
+    want = HAN.findall(expected)
+    have = iter(HAN.findall(actual))
+    for i, char in enumerate(want):
+        if not any(c == char for c in have):
+            return "".join(want[max(0, i - 10) : i + 10])
+    return ""
+
+
+def test_layout(built_book: Path) -> None:
+    assert (built_book / "index.html").is_file()
+    for edition in table.DEFAULT_VARIANTS:
+        assert (built_book / edition / "index.html").is_file()
+        assert (built_book / "downloads" / f"speeches-{edition}.epub").is_file()
+    landing = (built_book / "index.html").read_text(encoding="utf-8")
+    assert 'href="zh-Hans/index.html"' in landing
+    assert 'href="zh-Hant/index.html"' in landing
+    assert "简体" in landing and "繁體" in landing
+
+
+def test_every_sample_speech_is_published(built_book: Path) -> None:
+    files = speech_files()
+    assert len(files) >= 10  # 8 speeches, the 2021 report and the 2026 CSV row
+    for path in files:
+        for edition in table.DEFAULT_VARIANTS:
+            page = built_book / edition / "speeches" / f"{path.stem}.html"
+            assert page.is_file(), page
+
+
+@pytest.mark.parametrize("edition", table.DEFAULT_VARIANTS)
+def test_no_speech_text_is_lost(built_book: Path, edition: str) -> None:
+    """Every Chinese character of each imported body appears, in order, on its HTML page."""
+    from build_tools.variants.convert import convert_myst
+
+    variant = table.get(edition)
+    for path in speech_files():
+        converted = convert_myst(path.read_text(encoding="utf-8"), variant)
+        _, body = front_matter(converted)
+        body = re.sub(r"^\(.*\)=$", "", body, flags=re.MULTILINE)  # labels are not text
+        page = built_book / edition / "speeches" / f"{path.stem}.html"
+        lost = missing_in_order(body, article_text(page))
+        assert not lost, f"{path.name} ({edition}): text lost around {lost!r}"
+
+
+def test_html_lang_is_the_edition_tag(built_book: Path) -> None:
+    for edition in table.DEFAULT_VARIANTS:
+        page = next((built_book / edition / "speeches").glob("*.html"))
+        assert f'<html lang="{edition}"' in page.read_text(encoding="utf-8")
+
+
+def _tree_digest(folder: Path) -> dict[str, tuple[int, str]]:
+    return {
+        str(p.relative_to(folder)): (
+            p.stat().st_mtime_ns,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_second_build_changes_nothing(built_book: Path) -> None:
+    before = _tree_digest(built_book)
+    raw_before = _tree_digest(ROOT / "raw")
+    for command in (["import", "--no-progress"], ["build", "--no-progress"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "build_tools", *command],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert _tree_digest(built_book) == before
+    assert _tree_digest(ROOT / "raw") == raw_before
+    log = (ROOT / "_build" / "logs" / "zh-Hans-html.log").read_text(encoding="utf-8")
+    assert "0 added, 0 changed, 0 removed" in log
+
+
+def test_build_refuses_while_another_holds_the_lock(built_book: Path) -> None:
+    from filelock import FileLock
+
+    with FileLock(ROOT / "_build" / ".lock"):
+        result = subprocess.run(
+            [sys.executable, "-m", "build_tools", "build", "--no-progress"],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert result.returncode == 5
+    assert result.stderr == (
+        f"locked: another build is running in this project (it holds {ROOT}/_build/.lock). "
+        "Wait for it to finish; the lock is released automatically when that process ends.\n"
+    )
