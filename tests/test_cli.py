@@ -1,0 +1,50 @@
+"""The command line: help for every subcommand, usage errors with exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_tools.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ("import", "convert", "build", "variant", "variants-report")
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools", *args],
+        cwd=ROOT, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: python -m build_tools {command}")
+
+
+def test_unknown_edition_is_a_usage_error() -> None:
+    result = run("build", "--variant", "zh-XX")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "error: argument --variant: unknown edition 'zh-XX'; "
+        "known editions: zh-Hans, zh-Hant, zh-TW, zh-HK\n"
+    )
+
+
+def test_missing_raw_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--root", str(tmp_path), "import", "--raw", "nowhere", "--no-progress"])
+    assert code == 2
+    assert capsys.readouterr().err == "usage error: no such folder: nowhere (pass --raw FOLDER)\n"
+
+
+def test_convert_missing_file_names_it(tmp_path: Path) -> None:
+    result = run("convert", str(tmp_path / "missing.txt"))
+    assert result.returncode == 3
+    assert str(tmp_path / "missing.txt") in result.stderr
+    assert result.stderr.startswith("input error: ")
