@@ -4,28 +4,117 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The scripts a source file may be written in (its front-matter ``script:``). The importer
+#: records ``hans`` or ``hant``; an editor may narrow ``hant`` to the regional standard of a
+#: Taiwan or Hong Kong source, so that its regional phrasing converts back to mainland usage.
+SCRIPTS: tuple[str, ...] = ("hans", "hant", "hant-tw", "hant-hk")
+
+#: How an edition treats quotation marks (when the quotes setting is on).
+CORNER = "corner"  #: “”‘’ → 「」『』, the Taiwan and Hong Kong convention
+CURLY = "curly"  #: 「」『』 → “”‘’, the mainland convention (GB/T 15834)
+KEEP = "keep"  #: quotation marks stay as they are in the source
+
 
 @dataclass(frozen=True)
 class Variant:
+    """One edition: its BCP 47 tag (also the output folder), switch label, Sphinx language,
+    and the OpenCC configuration that turns each source script into it.
+
+    A configuration is an OpenCC config name (``"s2t"``), a chain joined by ``+``
+    (``"tw2t+t2hk"``: first one, then the other), or ``None``: the text is already in the
+    edition's script and is left as it is.
+    """
+
     name: str  #: BCP 47 tag, also the output folder: "zh-Hant"
     label: str  #: the switch label, in its own script; never converted
-    from_hans: str | None  #: OpenCC config for a text imported in Simplified; None: as is
-    from_hant: str | None  #: OpenCC config for a text imported in Traditional; None: as is
     sphinx_language: str  #: Sphinx ``language`` (message catalogue)
-    corner_quotes: bool  #: 「」『』 for quotations, the Taiwan / Hong Kong convention
+    conversions: tuple[tuple[str, str | None], ...]  #: (source script, OpenCC config)
+    quotes: str  #: CORNER, CURLY or KEEP
     traditional: bool
+
+    @property
+    def bcp47(self) -> str:
+        """The language tag for HTML ``lang`` and the EPUB's ``dc:language``."""
+        return self.name
+
+    @property
+    def folder(self) -> str:
+        """The output folder under ``_build/site/``."""
+        return self.name
+
+    @property
+    def corner_quotes(self) -> bool:
+        """Whether this edition uses 「」『』 for quotations."""
+        return self.quotes == CORNER
+
+    @property
+    def from_hans(self) -> str | None:
+        """The OpenCC configuration for a text imported in Simplified characters."""
+        return self.config_for("hans")
+
+    @property
+    def from_hant(self) -> str | None:
+        """The OpenCC configuration for a text imported in Traditional characters."""
+        return self.config_for("hant")
+
+    def config_for(self, script: str) -> str | None:
+        """The OpenCC configuration that turns a text in ``script`` into this edition.
+
+        >>> get("zh-TW").config_for("hans")
+        's2twp'
+        """
+        wanted = normalize_script(script)
+        for source, config in self.conversions:
+            if source == wanted:
+                return config
+        raise AssertionError(f"edition {self.name} has no row for script {wanted!r}")
 
 
 VARIANTS: tuple[Variant, ...] = (
-    Variant("zh-Hans", "简体", None, "t2s", "zh_CN", corner_quotes=False, traditional=False),
-    Variant("zh-Hant", "繁體", "s2t", None, "zh_TW", corner_quotes=False, traditional=True),
-    Variant("zh-TW", "臺灣正體", "s2twp", "t2tw", "zh_TW", corner_quotes=True, traditional=True),
-    Variant("zh-HK", "香港繁體", "s2hk", "t2hk", "zh_HK", corner_quotes=True, traditional=True),
+    Variant(
+        "zh-Hans",
+        "简体",
+        "zh_CN",
+        (("hans", None), ("hant", "t2s"), ("hant-tw", "tw2sp"), ("hant-hk", "hk2s")),
+        quotes=CURLY,
+        traditional=False,
+    ),
+    Variant(
+        "zh-Hant",
+        "繁體",
+        "zh_TW",
+        (("hans", "s2t"), ("hant", None), ("hant-tw", "tw2t"), ("hant-hk", "hk2t")),
+        quotes=KEEP,
+        traditional=True,
+    ),
+    Variant(
+        "zh-TW",
+        "臺灣正體",
+        "zh_TW",
+        (("hans", "s2twp"), ("hant", "t2tw"), ("hant-tw", None), ("hant-hk", "hk2t+t2tw")),
+        quotes=CORNER,
+        traditional=True,
+    ),
+    Variant(
+        "zh-HK",
+        "香港繁體",
+        "zh_HK",
+        (("hans", "s2hk"), ("hant", "t2hk"), ("hant-tw", "tw2t+t2hk"), ("hant-hk", None)),
+        quotes=CORNER,
+        traditional=True,
+    ),
 )
 
 DEFAULT_VARIANTS: tuple[str, ...] = ("zh-Hans", "zh-Hant")
 
 BY_NAME: dict[str, Variant] = {v.name: v for v in VARIANTS}
+
+_SCRIPT_ALIASES: dict[str, str] = {
+    "zh-hans": "hans",
+    "zh-hant": "hant",
+    "zh-hant-tw": "hant-tw",
+    "zh-hant-hk": "hant-hk",
+}
 
 
 def get(name: str) -> Variant:
@@ -35,3 +124,27 @@ def get(name: str) -> Variant:
             return variant
     known = ", ".join(v.name for v in VARIANTS)
     raise KeyError(f"unknown edition {name!r}; known editions: {known}")
+
+
+def normalize_script(script: str) -> str:
+    """``script`` as one of SCRIPTS, or ``ValueError`` naming the accepted values.
+
+    >>> normalize_script("Hant_TW")
+    'hant-tw'
+    """
+    key = script.strip().lower().replace("_", "-")
+    key = _SCRIPT_ALIASES.get(key, key)
+    if key not in SCRIPTS:
+        raise ValueError(f"unknown script {script!r}; expected one of: {', '.join(SCRIPTS)}")
+    return key
+
+
+def opencc_configs() -> tuple[str, ...]:
+    """Every single OpenCC configuration the table uses, in table order, without repeats."""
+    seen: dict[str, None] = {}
+    for variant in VARIANTS:
+        for _, config in variant.conversions:
+            for step in (config or "").split("+"):
+                if step:
+                    seen.setdefault(step, None)
+    return tuple(seen)

@@ -1,0 +1,363 @@
+"""MyST document → spans of text to convert and markup to keep, byte for byte.
+
+``scan(doc)`` returns ``(start, end, is_text)`` spans that tile the document. Everything that
+is not text a reader sees is kept: front-matter keys and non-text values, code (fenced and
+inline), directive names and their non-text arguments and options, ``(label)=`` lines,
+link destinations, role targets, anchors and attribute blocks, footnote labels, HTML
+comments and tags, URLs, backslash escapes, MyST comments, and ``{nocvt}`…` `` spans and
+```` ```{nocvt} ```` blocks. The scanner reads lines once and runs one precompiled regex
+over each run of text, so it costs a fraction of what OpenCC itself costs.
+
+Not recognised (documented in README.md): indented code blocks (use fences), ``$…$`` math,
+and non-ASCII characters in bare URLs and e-mail addresses (write ``<…>`` autolinks or
+``{nocvt}`` for those; ASCII is never changed by OpenCC).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int, bool]  #: start, end, is_text
+
+#: Front-matter keys whose values are text a reader sees; every other key's value is kept.
+TEXT_KEYS = frozenset(
+    "title subtitle short_title speaker speakers author authors place category categories "
+    "tags keywords occasion event audience organizer summary description abstract note "
+    "notes caption".split()
+)
+#: Directives whose whole body is kept: code, math, raw output, document lists.
+KEPT_BODY = frozenset(
+    "code code-block sourcecode code-cell literalinclude math raw eval-rst mermaid graphviz "
+    "digraph graph toctree nocvt highlight jupyter-execute ipython plantuml tikz".split()
+)
+#: Directives whose argument is a title or text (for the rest it is a file, a language …).
+TEXT_ARGUMENT = frozenset(
+    "admonition note tip hint important attention caution warning danger error seealso "
+    "topic sidebar rubric pull-quote highlights table list-table csv-table dropdown card "
+    "tab-item grid-item-card margin index versionadded versionchanged deprecated".split()
+)
+#: Directive options whose value is text.
+TEXT_OPTIONS = frozenset("caption alt title header subtitle tooltip".split())
+#: Roles whose whole content is kept: code, keys, math, and the not-to-be-converted role.
+KEPT_ROLES = frozenset(
+    "nocvt code math kbd file samp command program literal regexp envvar option token "
+    "keyword pep rfc manpage mimetype makevar eq".split()
+)
+#: Roles whose content is a target when it has no ``title <target>`` form.
+TARGET_ROLES = frozenset("ref numref doc download any external cite label".split())
+#: Roles whose content is text even in the ``text <target>`` form (the target is a term).
+TEXT_ROLES = frozenset("term index abbr sub sup".split())
+
+# A line that may open a block construct; every other line is text (the fast path).
+_BLOCK = re.compile(r"[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)")
+# A fence: indentation, the fence, the info string (CommonMark allows no ` in a ` info).
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,}|:{3,})[ \t]*(.*?)[ \t]*\r?$")
+_DIRECTIVE = re.compile(r"\{([^{}\s]+)\}[ \t]*")
+# ":option: value" right after a directive line.
+_OPTION = re.compile(r"[ \t]*:([\w-]+):[ \t]*")
+_YAML_RULE = re.compile(r"[ \t]*---[ \t]*\r?$")
+_YAML_KEY = re.compile(r"[ \t]*([\w-]+)[ \t]*:[ \t]*")
+_LABEL = re.compile(r"[ \t]*\([^()\n]*\)=[ \t]*\r?$")
+_KEPT_LINE = re.compile(r"[ \t]*(?:%|\+\+\+)")  # MyST comments, block breaks
+_FOOTNOTE_DEF = re.compile(r"[ \t]{0,3}\[\^[^\]\n]+\]:")
+_LINK_DEF = re.compile(r"[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S")
+_LINK_DEFS = re.compile(r"^[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
+_COMMENT_OPEN = re.compile(r"[ \t]*<!--")
+_FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_FRONT_KEY = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+|(?=\r?$))")
+_SCRIPT = re.compile(r"^script[ \t]*:[ \t]*['\"]?([A-Za-z_-]+)", re.MULTILINE)
+_TITLE_TARGET = re.compile(r"([\s\S]*?\S)\s*<[^<>]+>\s*")
+_BLANK_AHEAD = r"(?:[^\n]|\n(?![ \t]*\r?\n))"  # any character, but no blank line
+
+# Inline constructs to keep. Every alternative starts with a literal character, so the
+# regex engine skips plain text with a set test instead of trying each branch: keep it so.
+_INLINE_SOURCE = rf"""
+  \\(?P<esc>[!-/:-@\[-`{{-~])
+| `(?P<code>(?P<ticks>`*)(?!`){_BLANK_AHEAD}+?(?<!`)`(?P=ticks)(?!`))
+| \{{(?P<role>(?P<rname>[A-Za-z][\w.:+-]*)\}}(?P<rticks>`+)(?!`)
+     (?P<rbody>{_BLANK_AHEAD}+?)(?<!`)(?P=rticks)(?!`))
+| \{{\{{(?P<subst>[^{{}}\n]*)\}}\}}
+| \{{(?P<attr>[\#.%][^{{}}\n]*|[A-Za-z_][\w-]*=[^{{}}\n]*)\}}
+| \[(?P<fn>\^[^\]\s]+)\]
+| \](?P<dest>\((?:[^()\n\\]|\\.|\((?:[^()\n\\]|\\.)*\))*\))
+| \](?P<refl>\[[^\[\]\n]*\])
+| <(?P<comment>!--[\s\S]*?-->)
+| <(?P<rawhtml>(?P<rawname>code|pre|kbd|samp|script|style|math|svg)\b[^<>]*>[\s\S]*?
+     </(?P=rawname)\s*>)
+| <(?P<auto>[A-Za-z][A-Za-z0-9+.-]{{1,31}}:[^\s<>]*
+     |[A-Za-z0-9.!\#$%&'*+/=?^_`{{|}}~-]+@[A-Za-z0-9][A-Za-z0-9.-]*)>
+| <(?P<tag>/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?)>
+| h(?P<http>ttps?://[!-;=?-~]+)
+| f(?P<ftp>tp://[!-;=?-~]+)
+| w(?P<www>ww\.[A-Za-z0-9-]+\.[!-;=?-~]+)
+| m(?P<mailto>ailto:[!-;=?-~]+)
+"""
+_INLINE = re.compile(_INLINE_SOURCE, re.VERBOSE)
+
+
+@functools.cache
+def _inline_with_labels(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """The inline regex that also keeps ``[label]`` shortcut references to definitions."""
+    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"\[(?P<sref>(?:{names}))\](?!\()|{_INLINE_SOURCE}", re.VERBOSE)
+
+
+@dataclass
+class _Spans:
+    """Spans in document order, adjacent ones of one kind merged."""
+
+    items: list[Span]
+
+    def add(self, start: int, end: int, is_text: bool) -> None:
+        if start >= end:
+            return
+        if self.items:
+            last_start, last_end, last_text = self.items[-1]
+            if last_text == is_text and last_end == start:
+                self.items[-1] = (last_start, end, is_text)
+                return
+        self.items.append((start, end, is_text))
+
+
+def front_matter_end(doc: str) -> int:
+    """The offset just after the closing ``---`` line of the front matter, or 0."""
+    opening = _FRONT_OPEN.match(doc)
+    if not opening:
+        return 0
+    closing = _FRONT_CLOSE.search(doc, opening.end())
+    if not closing:
+        return 0
+    nl = doc.find("\n", closing.end())
+    return len(doc) if nl < 0 else nl + 1
+
+
+def script_of(doc: str) -> str | None:
+    """The front matter's ``script:`` value, as written, or None."""
+    end = front_matter_end(doc)
+    found = _SCRIPT.search(doc, 0, end) if end else None
+    return found[1] if found else None
+
+
+def _lines(doc: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end-without-newline) of each line in ``doc[start:end]``."""
+    out = []
+    while start < end:
+        nl = doc.find("\n", start, end)
+        stop = end if nl < 0 else nl
+        out.append((start, stop))
+        start = stop + 1
+    return out
+
+
+def _scan_front_matter(doc: str, end: int, spans: _Spans) -> None:
+    key_is_text = False
+    lines = _lines(doc, 0, end)
+    spans.add(lines[0][0], lines[1][0] if len(lines) > 1 else end, False)  # the opening ---
+    for line_start, line_end in lines[1:-1]:
+        first = doc[line_start : line_start + 1]
+        key = _FRONT_KEY.match(doc, line_start, line_end) if first not in " \t-#" else None
+        if key:
+            key_is_text = key[1] in TEXT_KEYS
+            if key_is_text:
+                spans.add(line_start, key.end(), False)
+                spans.add(key.end(), line_end, True)
+            else:
+                spans.add(line_start, line_end, False)
+        elif first == "#" or not key_is_text:
+            spans.add(line_start, line_end, False)
+        else:  # a list item or continuation line of a text value
+            spans.add(line_start, line_end, True)
+        spans.add(line_end, line_end + 1, False)
+    spans.add(lines[-1][0], end, False)  # the closing ---
+
+
+def scan_inline(doc: str, start: int, end: int, spans: _Spans, labels: tuple[str, ...] = ()) -> None:
+    """Spans for ``doc[start:end]``, a run of lines (or part of one) that holds text."""
+    pattern = _inline_with_labels(labels) if labels else _INLINE
+    pos = start
+    for match in pattern.finditer(doc, start, end):
+        spans.add(pos, match.start(), True)
+        if match.lastgroup == "role":
+            _role(doc, match, spans)
+        else:
+            spans.add(match.start(), match.end(), False)
+        pos = match.end()
+    spans.add(pos, end, True)
+
+
+def _role(doc: str, match: re.Match[str], spans: _Spans) -> None:
+    name = match["rname"].lower()
+    body_start, body_end = match.span("rbody")
+    if name in KEPT_ROLES or name.startswith("raw") or (":" in name and name not in TEXT_ROLES):
+        spans.add(match.start(), match.end(), False)
+        return
+    titled = _TITLE_TARGET.fullmatch(doc, body_start, body_end)
+    if titled and name not in TEXT_ROLES:
+        text_end = titled.end(1)
+    elif name in TARGET_ROLES:
+        spans.add(match.start(), match.end(), False)
+        return
+    else:
+        text_end = body_end
+    spans.add(match.start(), body_start, False)
+    spans.add(body_start, text_end, True)
+    spans.add(text_end, match.end(), False)
+
+
+def _closing(doc: str, start: int, end: int, char: str, length: int) -> bool:
+    fence = _FENCE.match(doc, start, end)
+    return bool(fence and not fence[2] and fence[1][0] == char and len(fence[1]) >= length)
+
+
+class _Scanner:
+    """The block-level pass: one line at a time, a stack of open directive fences."""
+
+    def __init__(self, doc: str, labels: tuple[str, ...]) -> None:
+        self.doc = doc
+        self.labels = labels
+        self.spans = _Spans([])
+        self.stack: list[tuple[str, int]] = []
+        self.text_from: int | None = None  # where the pending run of text lines starts
+
+    def text_until(self, offset: int) -> None:
+        if self.text_from is not None:
+            scan_inline(self.doc, self.text_from, offset, self.spans, self.labels)
+            self.text_from = None
+
+    def keep(self, start: int, end: int) -> None:
+        self.text_until(start)
+        self.spans.add(start, end, False)
+
+    def text(self, start: int, end: int) -> None:
+        self.text_until(start)
+        scan_inline(self.doc, start, end, self.spans, self.labels)
+
+    def run(self, start: int) -> list[Span]:
+        doc, n = self.doc, len(self.doc)
+        pos = start
+        while pos < n:
+            nl = doc.find("\n", pos)
+            end = n if nl < 0 else nl
+            pos = self.line(pos, end)
+        self.text_until(n)
+        return self.spans.items
+
+    def line(self, start: int, end: int) -> int:
+        """Handle the line at ``start``; return where the next unhandled line starts."""
+        doc = self.doc
+        after = min(end + 1, len(doc))
+        if not _BLOCK.match(doc, start, end):
+            if self.text_from is None:
+                self.text_from = start
+            return after
+        fence = _FENCE.match(doc, start, end)
+        if fence and not (fence[1][0] == "`" and "`" in fence[2]):
+            return self.fence(start, end, fence)
+        if _LABEL.match(doc, start, end) or _KEPT_LINE.match(doc, start, end):
+            self.keep(start, after)
+            return after
+        if _LINK_DEF.match(doc, start, end):
+            self.keep(start, after)
+            return after
+        footnote = _FOOTNOTE_DEF.match(doc, start, end)
+        if footnote:
+            self.keep(start, footnote.end())
+            self.text_from = footnote.end()
+            return after
+        if _COMMENT_OPEN.match(doc, start, end):
+            close = doc.find("-->", start)
+            stop = len(doc) if close < 0 else close + 3
+            self.keep(start, stop)
+            self.text_from = stop  # whatever follows --> on its line is text
+            nl = doc.find("\n", stop)
+            return len(doc) if nl < 0 else nl + 1
+        if self.text_from is None:
+            self.text_from = start
+        return after
+
+    def fence(self, start: int, end: int, fence: re.Match[str]) -> int:
+        doc, after = self.doc, min(end + 1, len(self.doc))
+        char, length, info = fence[1][0], len(fence[1]), fence[2]
+        if not info:
+            if self.stack and self.stack[-1][0] == char and length >= self.stack[-1][1]:
+                self.stack.pop()
+                self.keep(start, after)
+                return after
+            if char == ":":
+                self.text_from = start if self.text_from is None else self.text_from
+                return after
+            return self.kept_block(start, after, char, length)
+        directive = _DIRECTIVE.match(info)
+        if not directive:
+            if char == ":":
+                self.text_from = start if self.text_from is None else self.text_from
+                return after
+            return self.kept_block(start, after, char, length)
+        name = directive[1].lower()
+        if name in KEPT_BODY:
+            return self.kept_block(start, after, char, length)
+        argument = fence.start(2) + directive.end()
+        if name in TEXT_ARGUMENT and argument < fence.end(2):
+            self.keep(start, argument)
+            self.text(argument, fence.end(2))
+            self.keep(fence.end(2), after)
+        else:
+            self.keep(start, after)
+        self.stack.append((char, length))
+        return self.options(after)
+
+    def kept_block(self, start: int, after: int, char: str, length: int) -> int:
+        """Keep a code block (or a kept directive) up to and with its closing fence."""
+        doc, pos = self.doc, after
+        while pos < len(doc):
+            nl = doc.find("\n", pos)
+            end = len(doc) if nl < 0 else nl
+            if any(_closing(doc, pos, end, c, n) for c, n in self.stack):
+                break  # the enclosing directive ends first: the block was never closed
+            if _closing(doc, pos, end, char, length):
+                pos = min(end + 1, len(doc))
+                break
+            pos = min(end + 1, len(doc))
+        self.keep(start, pos)
+        return pos
+
+    def options(self, pos: int) -> int:
+        """Keep ``:option: value`` lines (or a ``---`` YAML block) after a directive line."""
+        doc = self.doc
+        lines = iter(_lines(doc, pos, len(doc)))
+        in_yaml = False
+        for start, end in lines:
+            after = min(end + 1, len(doc))
+            if _YAML_RULE.match(doc, start, end):
+                if in_yaml or start == pos:
+                    self.keep(start, after)
+                    in_yaml = not in_yaml
+                    if not in_yaml:
+                        return after
+                    continue
+                return start
+            option = (_YAML_KEY if in_yaml else _OPTION).match(doc, start, end)
+            if not option and not in_yaml:
+                return start
+            if option and option[1] in TEXT_OPTIONS and option.end() < end:
+                self.keep(start, option.end())
+                self.text(option.end(), end)
+                self.keep(end, after)
+            else:
+                self.keep(start, after)
+        return len(doc)
+
+
+def scan(doc: str) -> list[Span]:
+    """``(start, end, is_text)`` spans tiling ``doc``; text spans are what OpenCC may see."""
+    labels: tuple[str, ...] = ()
+    if "]:" in doc:  # cheap test before looking for link reference definitions
+        labels = tuple(sorted(set(_LINK_DEFS.findall(doc))))
+    scanner = _Scanner(doc, labels)
+    end = front_matter_end(doc)
+    if end:
+        _scan_front_matter(doc, end, scanner.spans)
+    return scanner.run(end)
