@@ -65,16 +65,21 @@ class FontFace:
         return f"{family} {style}".strip()
 
 
-def find_cjk_font(*, traditional: bool = False) -> FontFace | None:
+def find_cjk_font(*, traditional: bool = False, text: str = "") -> FontFace | None:
     """The best installed face for an edition's cover, or ``None`` when there is none.
+
+    Traditional editions prefer TC faces, Simplified ones SC faces; the first face that has a
+    glyph for every character of ``text`` wins (a TC subset font lacks 讲, an SC one may lack
+    rare Traditional forms), else the first face found.
 
     >>> find_cjk_font(traditional=True).name  # with pylopdf-fonts-zh-tw installed
     'Noto Serif TC Regular'
     """
-    for face in _pypi_faces(traditional) + _debian_faces(traditional):
-        if face.path.is_file():
+    faces = [f for f in _pypi_faces(traditional) + _debian_faces(traditional) if f.path.is_file()]
+    for face in faces:
+        if not text or not missing_glyphs(face, text):
             return face
-    return None
+    return faces[0] if faces else None
 
 
 def _pypi_faces(traditional: bool) -> list[FontFace]:
@@ -135,7 +140,7 @@ def make_cover(
     ``font`` is a font file (face 0), a ``FontFace``, or ``None`` for ``find_cjk_font()``.
     Raises ``BuildError`` when no font is found or the font lacks a glyph of the text.
     """
-    face = _resolve(font, traditional=False)
+    face = _resolve(font, text=title + subtitle + date_range)
     missing = missing_glyphs(face, title + subtitle + date_range)
     if missing:
         raise BuildError(MISSING_GLYPHS.format(font=face.name, chars=missing), path=face.path)
@@ -157,12 +162,12 @@ def make_cover(
     return out
 
 
-def _resolve(font: Path | FontFace | None, *, traditional: bool) -> FontFace:
+def _resolve(font: Path | FontFace | None, *, text: str) -> FontFace:
     if isinstance(font, FontFace):
         return font
     if font is not None:
         return FontFace(Path(font))
-    found = find_cjk_font(traditional=traditional)
+    found = find_cjk_font(text=text)
     if found is None:
         raise BuildError(NO_CJK_FONT)
     return found
