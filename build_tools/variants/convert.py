@@ -33,10 +33,24 @@ UNKNOWN_SCRIPT = (
     "(hans: Simplified; hant: Traditional; hant-tw / hant-hk: Taiwan / Hong Kong usage)"
 )
 
-_TO_CORNER_DOUBLE = str.maketrans({"“": "「", "”": "」"})
-# ’ between two Latin letters is an apostrophe (don’t), not a closing quotation mark.
-_SINGLE_QUOTE = re.compile(r"‘|’(?![A-Za-z])|(?<![A-Za-z])’")
-_TO_CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+_APOSTROPHE = re.compile("’")
+
+
+def _single_close(match: re.Match[str]) -> str:
+    # ’ between two Latin letters is an apostrophe (don’t), not a closing quotation mark.
+    text, at = match.string, match.start()
+    if 0 < at < len(text) - 1 and text[at - 1].isascii() and text[at - 1].isalpha():
+        if text[at + 1].isascii() and text[at + 1].isalpha():
+            return "’"
+    return "』"
+
+
+def _replace(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    # str.replace per mark is many times faster than str.translate on long Chinese text.
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def to_corner_quotes(text: str) -> str:
@@ -45,10 +59,8 @@ def to_corner_quotes(text: str) -> str:
     >>> to_corner_quotes("他说：“我读过‘后来’。” It’s fine.")
     '他说：「我读过『后来』。」 It’s fine.'
     """
-    text = text.translate(_TO_CORNER_DOUBLE)
-    if "‘" in text or "’" in text:
-        text = _SINGLE_QUOTE.sub(lambda m: "『" if m[0] == "‘" else "』", text)
-    return text
+    text = _replace(text, (("“", "「"), ("”", "」"), ("‘", "『")))
+    return _APOSTROPHE.sub(_single_close, text) if "’" in text else text
 
 
 def to_curly_quotes(text: str) -> str:
@@ -57,7 +69,7 @@ def to_curly_quotes(text: str) -> str:
     >>> to_curly_quotes("「『甲』乙」")
     '“‘甲’乙”'
     """
-    return text.translate(_TO_CURLY)
+    return _replace(text, (("「", "“"), ("」", "”"), ("『", "‘"), ("』", "’")))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ TEXT_ROLES = frozenset("term index abbr sub sup".split())
 
 # A line that may open a block construct; every other line is text (the fast path).
 _BLOCK = re.compile(r"[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)")
+# The next such line: starting with a literal newline lets the engine jump from line to line.
+_NEXT_BLOCK = re.compile(r"\n[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)")
 # A fence: indentation, the fence, the info string (CommonMark allows no ` in a ` info).
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,}|:{3,})[ \t]*(.*?)[ \t]*\r?$")
 _DIRECTIVE = re.compile(r"\{([^{}\s]+)\}[ \t]*")
@@ -63,7 +65,8 @@ _LABEL = re.compile(r"[ \t]*\([^()\n]*\)=[ \t]*\r?$")
 _KEPT_LINE = re.compile(r"[ \t]*(?:%|\+\+\+)")  # MyST comments, block breaks
 _FOOTNOTE_DEF = re.compile(r"[ \t]{0,3}\[\^[^\]\n]+\]:")
 _LINK_DEF = re.compile(r"[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S")
-_LINK_DEFS = re.compile(r"^[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
+# All of them, found from newline to newline (the engine jumps to each "\n" directly).
+_LINK_DEFS = re.compile(r"\n[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S")
 _COMMENT_OPEN = re.compile(r"[ \t]*<!--")
 _FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -239,6 +242,13 @@ class _Scanner:
         doc, n = self.doc, len(self.doc)
         pos = start
         while pos < n:
+            if not _BLOCK.match(doc, pos):  # skip plain text lines up to the next block line
+                if self.text_from is None:
+                    self.text_from = pos
+                block = _NEXT_BLOCK.search(doc, pos)
+                if block is None:
+                    break
+                pos = block.start() + 1
             nl = doc.find("\n", pos)
             end = n if nl < 0 else nl
             pos = self.line(pos, end)
@@ -355,7 +365,7 @@ def scan(doc: str) -> list[Span]:
     """``(start, end, is_text)`` spans tiling ``doc``; text spans are what OpenCC may see."""
     labels: tuple[str, ...] = ()
     if "]:" in doc:  # cheap test before looking for link reference definitions
-        labels = tuple(sorted(set(_LINK_DEFS.findall(doc))))
+        labels = tuple(sorted(set(_LINK_DEFS.findall("\n" + doc))))
     scanner = _Scanner(doc, labels)
     end = front_matter_end(doc)
     if end:
