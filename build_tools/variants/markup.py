@@ -307,8 +307,10 @@ class _Scanner:
                 return after
             return self.kept_block(start, after, char, length)
         name = directive[1].lower()
-        if name in KEPT_BODY:
-            return self.kept_block(start, after, char, length)
+        if name in KEPT_BODY:  # a caption or alt option is still text
+            self.keep(start, after)
+            body = self.options(after)
+            return self.kept_block(body, body, char, length)
         argument = fence.start(2) + directive.end()
         if name in TEXT_ARGUMENT and argument < fence.end(2):
             self.keep(start, argument)
