@@ -46,9 +46,16 @@ html_theme_options = {
     "home_page_in_toc": True,
     "use_download_button": False,
     "use_fullscreen_button": False,
+    "article_header_end": ["book-edition-switch.html", "article-header-buttons.html"],
+}
+# The theme's sidebar nav embeds the whole book in every page; book-nav.html shows the parts
+# and the current part only (build_tools/sphinx_ext/navigation.py).
+html_sidebars = {
+    "**": ["navbar-logo.html", "search-button-field.html", "book-nav.html", "book-downloads.html"]
 }
 sitemap_url_scheme = "{link}"
-ogp_site_url = html_baseurl
+ogp_site_url = html_baseurl  # both become <site>/<edition>/ per edition (sphinx_ext/edition.py)
+ogp_social_cards = {"enable": False}  # cards need matplotlib and a CJK font setup
 
 # -- EPUB ---------------------------------------------------------------------------------
 epub_publisher = "演讲集编辑部"

@@ -1,13 +1,37 @@
-"""The speech book's Sphinx extension: one edition per build, chosen by ``book_variant``."""
+"""The speech book's Sphinx extension: one edition per build, chosen by ``book_variant``.
+
+Registers (see each module's docstring):
+
+* config values ``book_variant``, ``book_editions``, ``book_grouping``, ``book_slug``,
+  ``book_description``, ``book_glossary``, ``book_site_url``;
+* ``edition``: language settings at ``config-inited``, conversion at ``source-read``,
+  ``<html lang>``;
+* ``state``: at ``builder-inited`` the collection is scanned and ``source/_collection/``
+  written; ``env-get-outdated`` re-reads pages whose generated content changed;
+* ``speech``: the transform that adds metadata, cross-links and related speeches;
+* ``landing``: the ``book-landing`` directive and its download links;
+* ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
+* ``search``: the ``zh`` search language with matching index and query.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 from build_tools import __version__
-from build_tools.sphinx_ext import edition
+from build_tools.sphinx_ext import edition, landing, navigation, search, speech, state
+
+HERE = Path(__file__).resolve().parent
+
+
+def _add_theme_files(app: Sphinx, config: Config) -> None:
+    """Our templates and stylesheet, found before the theme's."""
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -16,10 +40,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_grouping", "year", "env", types=[str])
     app.add_config_value("book_slug", "speeches", "html", types=[str])
     app.add_config_value("book_description", "", "html", types=[str])
+    app.add_config_value("book_glossary", "_data/glossary.yml", "env", types=[str])
+    app.add_config_value("book_site_url", "", "html", types=[str])
+    app.connect("config-inited", _add_theme_files)
+    app.add_css_file("book.css")
     edition.setup(app)
+    state.setup(app)
+    app.add_transform(speech.SpeechPage)
+    landing.setup(app)
+    navigation.setup(app)
+    search.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }

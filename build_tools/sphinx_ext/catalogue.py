@@ -1,0 +1,221 @@
+"""Speech files → ``Entry`` records: front matter, key terms and 《title》 mentions of each speech.
+
+Scanning is the only place the extension reads ``source/speeches/*.md`` outside Sphinx's
+own reading; results are cached per file (modification time, size, glossary) in the build
+environment, so a rebuild re-scans only the files that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pypinyin import lazy_pinyin
+
+from build_tools.sphinx_ext.glossary import Glossary, find_terms
+
+SPEECH_FOLDER = "speeches"
+
+#: A title quoted in 《》, which may name another speech of the collection.
+MENTION = re.compile(r"《([^《》\n]{1,80})》")
+#: A MyST backslash escape (the importer escapes markup characters in the text).
+ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+#: The ISO date forms of the speech format: YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD.
+DATE = re.compile(r"^(?:(\d{4})|-(?=-))(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+UNDATED = "undated"
+#: A run of Han characters (the CJK blocks that carry Hanyu Pinyin readings).
+HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the book needs to know about one speech without parsing it."""
+
+    docname: str  #: "speeches/2010-06-06-laodongju-chuangxian"
+    title: str  #: in the file's script
+    script: str = "hans"
+    date: str | None = None
+    speaker: str | None = None
+    place: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    source_url: str | None = None
+    source_file: str | None = None
+    incomplete: bool = False
+    terms: tuple[str, ...] = ()  #: slugs of the glossary terms that occur in the text
+    organisations: tuple[str, ...] = ()  #: slugs of the organisations named in the text
+    mentions: tuple[str, ...] = ()  #: the 《》-quoted titles, unescaped, in order
+
+    @property
+    def year(self) -> str | None:
+        match = DATE.match(self.date or "")
+        return match[1] if match and match[1] else None
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        """Chronological, undated speeches last, ties broken by page name (stable)."""
+        match = DATE.match(self.date or "")
+        if not match:
+            return (9999, 99, 99, self.docname)
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        return (year or 9999, month, day, self.docname)
+
+
+#: The cache: file name → (modification time, size, glossary digest, entry).
+ScanCache = dict[str, tuple[int, int, str, Entry]]
+
+
+def scan(
+    srcdir: Path,
+    glossary: Glossary,
+    cache: ScanCache,
+    *,
+    to_script: Callable[[str, str], str],
+) -> tuple[list[Entry], list[tuple[str, str]]]:
+    """Every speech in ``srcdir/speeches``, sorted chronologically, and ``(file, problem)``s.
+
+    ``to_script(text, script)`` spells Simplified ``text`` in ``script`` ("hans"/"hant"),
+    so that terms are found in speeches imported in Traditional characters too.
+    """
+    entries: list[Entry] = []
+    problems: list[tuple[str, str]] = []
+    folder = srcdir / SPEECH_FOLDER
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        stat = path.stat()
+        name = path.name
+        seen.add(name)
+        cached = cache.get(name)
+        if cached and cached[:3] == (stat.st_mtime_ns, stat.st_size, glossary.digest):
+            entries.append(cached[3])
+            continue
+        text = path.read_text(encoding="utf-8")
+        entry, problem = read_entry(
+            f"{SPEECH_FOLDER}/{path.stem}", text, glossary, to_script=to_script
+        )
+        if problem:
+            problems.append((str(path), problem))
+        cache[name] = (stat.st_mtime_ns, stat.st_size, glossary.digest, entry)
+        entries.append(entry)
+    for name in set(cache) - seen:
+        del cache[name]
+    entries.sort(key=lambda e: e.sort_key)
+    return entries, problems
+
+
+def read_entry(
+    docname: str, text: str, glossary: Glossary, *, to_script: Callable[[str, str], str]
+) -> tuple[Entry, str]:
+    """One speech file's text → its Entry, and a problem description ("" when none)."""
+    meta, body, problem = split_front_matter(text)
+    script = str(meta.get("script") or "hans")
+    title = _text(meta.get("title")) or _first_heading(body) or docname.rpartition("/")[2]
+    body_text = ESCAPE.sub(r"\1", body)
+
+    def spell(simplified: str) -> str:
+        return to_script(simplified, script)
+
+    tags = meta.get("tags") or ()
+    if isinstance(tags, str):
+        tags = re.split(r"[,，、;；]\s*", tags)
+    entry = Entry(
+        docname=docname,
+        title=title,
+        script=script,
+        date=_text(meta.get("date")),
+        speaker=_text(meta.get("speaker")),
+        place=_text(meta.get("place")),
+        category=_text(meta.get("category")),
+        tags=tuple(dict.fromkeys(t for t in (_text(t) for t in tags) if t)),
+        source_url=_text(meta.get("source_url")),
+        source_file=_text(meta.get("source_file")),
+        incomplete=bool(meta.get("incomplete")),
+        terms=find_terms(body_text, glossary.terms, spell),
+        organisations=find_terms(body_text, glossary.organisations, spell),
+        mentions=tuple(dict.fromkeys(m.strip() for m in MENTION.findall(body_text))),
+    )
+    return entry, problem
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str, str]:
+    """``(front matter, body, problem)``; a file without front matter has an empty one."""
+    if not text.startswith("---"):
+        return {}, text, ""
+    head, sep, body = text[3:].partition("\n---")
+    if not sep:
+        return {}, text, "the front matter has no closing '---' line"
+    try:
+        meta = yaml.safe_load(head)
+    except yaml.YAMLError as err:
+        return {}, body, f"the front matter is not valid YAML: {err}"
+    if not isinstance(meta, dict):
+        return {}, body, "the front matter is not a mapping of fields"
+    return meta, body.partition("\n")[2], ""
+
+
+def _text(value: object) -> str | None:
+    """A front-matter value as one line of text (YAML may give dates, numbers or lists)."""
+    if value is None or value == "" or isinstance(value, (list, dict)):
+        return None
+    return " ".join(str(value).split()) or None
+
+
+def _first_heading(body: str) -> str | None:
+    match = re.search(r"^# (.+)$", body, flags=re.MULTILINE)
+    return ESCAPE.sub(r"\1", match[1]).strip() if match else None
+
+
+def format_date(date: str | None) -> str:
+    """How a date reads in the book (Simplified; converted with the page).
+
+    >>> format_date("2010-06-06"), format_date("1927"), format_date("--07-16")
+    ('2010年6月6日', '1927年', '7月16日（年份不详）')
+    """
+    match = DATE.match(date or "")
+    if not match:
+        return "日期不详"
+    year, month, day = match.groups()
+    text = f"{year}年" if year else ""
+    if month:
+        text += f"{int(month)}月"
+    if day:
+        text += f"{int(day)}日"
+    return text if year else f"{text}（年份不详）"
+
+
+def slugify(text: str) -> str:
+    """An ASCII anchor from a name: Hanyu Pinyin syllables run together, other words kept.
+
+    >>> slugify("李克强"), slugify("动员讲话"), slugify("G20 峰会")
+    ('likeqiang', 'dongyuanjianghua', 'g20-fenghui')
+    """
+    pieces = []
+    for run in HAN_RUN.split(text):
+        if HAN_RUN.fullmatch(run):
+            pieces.append("".join(lazy_pinyin(run)))
+        else:
+            pieces.append(re.sub(r"[^a-z0-9]+", "-", run.lower()))
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(pieces).lower()).strip("-")
+    return slug[:40].strip("-") or "x"
+
+
+def slugs_for(names: Iterable[str]) -> dict[str, str]:
+    """A unique slug per distinct name. When names clash, the first in sorted order keeps
+    the plain slug and the others get a suffix made from their own digest."""
+    by_slug: dict[str, list[str]] = {}
+    for name in sorted(set(names)):
+        by_slug.setdefault(slugify(name), []).append(name)
+    result: dict[str, str] = {}
+    for slug, group in by_slug.items():
+        for i, name in enumerate(group):
+            result[name] = slug if i == 0 else f"{slug}-{_short_hash(name)}"
+    return result
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]

@@ -1,0 +1,141 @@
+"""The ``book-landing`` directive: the root page's overview, ways in, downloads and contents.
+
+Put it on the root page (``:::{book-landing}`` + ``:::``). It writes what the collection is
+(how many speeches, from when to when), the ways in (parts, speakers, categories, themes,
+search, index) and the table of contents of the book (parts, then the index pages). The
+EPUB downloads are a placeholder resolved at write time, for the HTML builder only: the
+doctree stays the same for HTML and EPUB.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext.catalogue import format_date
+from build_tools.sphinx_ext.links import xref
+from build_tools.sphinx_ext.pages import INDEX_PAGES, index_docnames
+from build_tools.variants import table
+
+#: Builders whose output sits in ``_build/site/<edition>/`` beside ``downloads/``.
+SITE_BUILDERS = ("html",)
+
+logger = logging.getLogger(__name__)
+
+
+class book_downloads(nodes.General, nodes.Element):
+    """Where the EPUB download links go; replaced (HTML) or removed (others) at write time."""
+
+
+class BookLanding(SphinxDirective):
+    has_content = False
+    required_arguments = 0
+
+    def run(self) -> list[nodes.Node]:
+        collection = state.collection(self.env)
+        if collection is None:
+            return []
+        variant = edition.variant_of(self.config)
+
+        def t(text: str) -> str:
+            return edition.convert_text(text, variant, "hans")
+
+        docname = self.env.docname
+        entries = collection.entries
+        dated = [e for e in entries if e.year]
+        if dated:
+            span = f"，时间从{format_date(dated[0].date)}到{format_date(dated[-1].date)}"
+        else:
+            span = ""
+        about = nodes.paragraph("", t(f"本文集收录演讲与报告 {len(entries)} 篇{span}。"))
+        result: list[nodes.Node] = [about, book_downloads()]
+
+        ways = nodes.bullet_list(classes=["book-ways-in"])
+        if collection.parts:
+            parts: list[nodes.Node] = [nodes.Text(t(_PART_HEADING[collection.grouping]) + "：")]
+            for i, part in enumerate(collection.parts):
+                parts += [nodes.Text(" · ")] if i else []
+                parts.append(xref("ref", part.label, t(part.title), docname))
+            ways += nodes.list_item("", nodes.paragraph("", "", *parts))
+        for page in ("chronological", "years", "speakers", "categories", "tags", "glossary"):
+            link = xref("ref", f"book-{page}", t(INDEX_PAGES[page]), docname)
+            ways += nodes.list_item("", nodes.paragraph("", "", link))
+        for label, text in (
+            ("search", "全文检索"),
+            ("genindex", "索引（人名、地名、机构、关键词）"),
+        ):
+            ways += nodes.list_item(
+                "", nodes.paragraph("", "", xref("ref", label, t(text), docname))
+            )
+        result += [nodes.rubric("", t("阅读入口")), ways]
+
+        contents = "\n".join(f"/{d}" for d in index_docnames(collection)) + "\ngenindex"
+        result += self.parse_text_to_nodes(
+            f"```{{toctree}}\n:hidden:\n:titlesonly:\n\n{contents}\n```\n"
+        )
+        state.signatures(self.env)[docname] = ("landing", collection.landing_signature())
+        return result
+
+
+_PART_HEADING = {"year": "按年份分卷", "category": "按类别分卷", "speaker": "按演讲者分卷"}
+
+
+def editions(config: Config) -> list[table.Variant]:
+    """The editions built together (``book_editions``), this one always included."""
+    names = [n.strip() for n in config.book_editions.split(",") if n.strip()]
+    current = edition.variant_of(config)
+    result = []
+    for name in names:
+        try:
+            result.append(table.get(name))
+        except KeyError as err:
+            logger.warning(str(err), type="book", subtype="config", once=True)
+    return result if current in result else [current, *result]
+
+
+def epub_href(config: Config, docname: str, edition_name: str, part: str | None = None) -> str:
+    """The EPUB's address from ``docname``: ``../downloads/<slug>-<edition>[-<part>].epub``
+    relative to the edition's root, as the EPUB packager names the files."""
+    up = "../" * docname.count("/")
+    suffix = f"-{part}" if part else ""
+    return f"{up}../downloads/{config.book_slug}-{edition_name}{suffix}.epub"
+
+
+class DownloadLinks(SphinxPostTransform):
+    """Fill the landing page's download placeholder with the editions' EPUBs."""
+
+    builders = SITE_BUILDERS
+    default_priority = 100
+
+    def run(self, **kwargs: object) -> None:
+        variant = edition.variant_of(self.config)
+        for node in list(self.document.findall(book_downloads)):
+            paragraph = nodes.paragraph(classes=["book-downloads"])
+            paragraph += nodes.Text(edition.convert_text("下载电子书（EPUB）：", variant, "hans"))
+            for i, other in enumerate(editions(self.config)):
+                paragraph += [nodes.Text(" · ")] if i else []
+                href = epub_href(self.config, self.env.docname, other.name)
+                paragraph += nodes.reference("", other.label, refuri=href, classes=["book-epub"])
+            node.replace_self(paragraph)
+
+
+class DropDownloads(SphinxPostTransform):
+    """Other builders (EPUB) have no downloads beside them: remove the placeholder."""
+
+    default_priority = 101
+
+    def run(self, **kwargs: object) -> None:
+        for node in list(self.document.findall(book_downloads)):
+            node.parent.remove(node)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(book_downloads)
+    app.add_directive("book-landing", BookLanding)
+    app.add_post_transform(DownloadLinks)
+    app.add_post_transform(DropDownloads)

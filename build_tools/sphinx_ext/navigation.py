@@ -1,0 +1,175 @@
+"""The HTML chrome of the book: a small sidebar nav, the edition switch, EPUB downloads.
+
+The theme's own sidebar renders the whole table of contents into every page, which makes
+writing one page cost O(collection). ``book-nav.html`` shows the parts and the current
+part's speeches only (a window around the current one in a large part), from a model built
+once per build, so one page's cost stays flat. Pages whose nav would change (a title, a
+speech added to their part) are rewritten through ``env-get-updated``.
+
+Template context (``html-page-context``):
+  ``book_nav``       {"parts": [...], "indexes": [...]} (see ``_page_nav``)
+  ``book_editions``  [{"name", "label", "href", "current"}]: the same page in each edition
+  ``book_downloads`` [{"text", "href"}]: this edition's EPUB, and the part's on part pages
+                     and speech pages
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+
+from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, digest
+from build_tools.sphinx_ext.landing import SITE_BUILDERS, editions, epub_href
+from build_tools.sphinx_ext.pages import INDEX_PAGES
+
+#: A part with more speeches than this shows only a window around the current one.
+NAV_PART_LIMIT = 60
+NAV_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class _Model:
+    parts: tuple[tuple[str, str, str], ...]  #: (part docname, title, key)
+    members: dict[str, tuple[tuple[str, str], ...]]  #: part docname → (docname, title)
+    part_of: dict[str, str]  #: speech or part docname → part docname
+    indexes: tuple[tuple[str, str], ...]  #: (docname, title) of the index pages
+    labels: dict[str, str]  #: the chrome's words, in the edition's spelling
+
+
+def _title(env: BuildEnvironment, docname: str) -> str:
+    node = env.titles.get(docname)
+    return node.astext() if node is not None else docname
+
+
+def _build_model(app: Sphinx) -> _Model | None:
+    collection = state.collection(app.env)
+    if collection is None:
+        return None
+    env = app.env
+    parts = tuple((p.docname, _title(env, p.docname), p.key) for p in collection.parts)
+    members = {p.docname: tuple((d, _title(env, d)) for d in p.docnames) for p in collection.parts}
+    part_of = {d: p.docname for p in collection.parts for d in (p.docname, *p.docnames)}
+    indexes = tuple(
+        (f"{COLLECTION_FOLDER}/{n}", _title(env, f"{COLLECTION_FOLDER}/{n}")) for n in INDEX_PAGES
+    )
+    variant = edition.variant_of(app.config)
+    words = ("目录", "索引", "下载 EPUB", "全书", "本部分", "版本", "本部分全部演讲")
+    labels = {w: edition.convert_text(w, variant, "hans") for w in words}
+    return _Model(parts, members, part_of, indexes, labels)
+
+
+def _write_started(app: Sphinx, builder: Builder) -> None:
+    builder._book_nav = _build_model(app)  # type: ignore[attr-defined]
+
+
+def _page_nav(model: _Model, pagename: str) -> dict[str, Any]:
+    """The nav of one page: every part, and the current part's speeches (or a window)."""
+    current_part = model.part_of.get(pagename)
+    parts = []
+    for docname, title, _key in model.parts:
+        children: list[dict[str, Any]] = []
+        more = False
+        if docname == current_part:
+            members = model.members[docname]
+            if len(members) > NAV_PART_LIMIT:
+                at = next((i for i, (d, _) in enumerate(members) if d == pagename), 0)
+                start = max(0, min(at - NAV_WINDOW, len(members) - 2 * NAV_WINDOW - 1))
+                members = members[start : start + 2 * NAV_WINDOW + 1]
+                more = True
+            children = [{"docname": d, "title": t, "current": d == pagename} for d, t in members]
+        parts.append(
+            {
+                "docname": docname,
+                "title": title,
+                "current": docname == pagename,
+                "open": docname == current_part,
+                "children": children,
+                "more": more,
+            }
+        )
+    indexes = [{"docname": d, "title": t, "current": d == pagename} for d, t in model.indexes]
+    return {"parts": parts, "indexes": indexes, "labels": model.labels}
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    model: _Model | None = getattr(app.builder, "_book_nav", None)
+    if model is None or app.builder.name not in SITE_BUILDERS:
+        return
+    context["book_nav"] = _page_nav(model, pagename)
+    variant = edition.variant_of(app.config)
+    target = app.builder.get_target_uri(pagename)
+    up = "../" * pagename.count("/")
+    context["book_editions"] = [
+        {
+            "name": other.name,
+            "label": other.label,
+            "href": f"{up}../{other.name}/{target}",
+            "current": other.name == variant.name,
+        }
+        for other in editions(app.config)
+    ]
+    downloads = [
+        {"text": model.labels["全书"], "href": epub_href(app.config, pagename, variant.name)}
+    ]
+    part = model.part_of.get(pagename)
+    if part is not None:
+        key = part.rpartition("/")[2]
+        href = epub_href(app.config, pagename, variant.name, key)
+        downloads.append({"text": model.labels["本部分"], "href": href})
+    context["book_downloads"] = downloads
+    context["metatags"] = context.get("metatags", "") + _head_tags(app, pagename, target, context)
+
+
+def _head_tags(app: Sphinx, pagename: str, target: str, context: dict[str, Any]) -> str:
+    """The page's description, and its address in the other editions for search engines."""
+    tags = []
+    description = (context.get("meta") or {}).get("og:description")
+    if description:
+        tags.append(f'<meta name="description" content="{escape(description)}" />')
+    site = app.config.book_site_url.rstrip("/")
+    if site:
+        for other in editions(app.config):
+            href = escape(f"{site}/{other.name}/{target}")
+            tags.append(f'<link rel="alternate" hreflang="{other.name}" href="{href}" />')
+    return "\n" + "\n".join(tags) + "\n" if tags else ""
+
+
+def _nav_signatures(model: _Model) -> dict[str, str]:
+    result = {"": digest(model.parts)}
+    result.update({part: digest(members) for part, members in model.members.items()})
+    return result
+
+
+def _env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to rewrite (not re-read) because their sidebar nav changed."""
+    if app.builder.name not in SITE_BUILDERS:
+        return []
+    model = _build_model(app)
+    if model is None:
+        return []
+    new = _nav_signatures(model)
+    store: dict[str, dict[str, str]] = getattr(env, "book_nav_signatures", {})
+    old = store.get(app.builder.name)
+    store[app.builder.name] = new
+    env.book_nav_signatures = store  # type: ignore[attr-defined]
+    if old is None:
+        return []  # first build: everything is written anyway
+    if old.get("") != new[""]:
+        return sorted(env.found_docs)
+    changed = [part for part, sig in new.items() if part and old.get(part) != sig]
+    return sorted({d for part in changed for d in (part, *(m for m, _ in model.members[part]))})
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("write-started", _write_started)
+    # Before sphinxext-opengraph (500), which then keeps our meta description.
+    app.connect("html-page-context", _page_context, priority=400)
+    app.connect("env-get-updated", _env_get_updated)

@@ -1,0 +1,121 @@
+"""The collection for one build: scanned at ``builder-inited``, pages generated, and the
+bookkeeping that keeps incremental builds exact (``env-get-outdated``, purge and merge).
+
+* ``collection(env)``: the Collection of this build. Held beside the environment, never
+  pickled with it; parallel readers are forked after ``builder-inited`` and inherit it.
+* ``signatures(env)``: docname → (kind, digest of what its generated content took from other
+  files), pickled with the environment. A page whose digest changes is read again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from build_tools.sphinx_ext import edition, pages
+from build_tools.sphinx_ext.catalogue import scan
+from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection
+from build_tools.sphinx_ext.glossary import load_glossary
+
+logger = logging.getLogger(__name__)
+
+BAD_GROUPING = "book_grouping = {value!r} is not one of {known}; grouping the parts by year"
+BAD_FRONT_MATTER = "{problem}; the speech is listed with what could be read"
+
+_COLLECTIONS: WeakKeyDictionary[BuildEnvironment, Collection] = WeakKeyDictionary()
+
+Signatures = dict[str, tuple[str, str]]
+
+
+def collection(env: BuildEnvironment) -> Collection | None:
+    return _COLLECTIONS.get(env)
+
+
+def signatures(env: BuildEnvironment) -> Signatures:
+    if not hasattr(env, "book_signatures"):
+        env.book_signatures = {}  # type: ignore[attr-defined]
+    return env.book_signatures  # type: ignore[attr-defined, no-any-return]
+
+
+def _scan_cache(env: BuildEnvironment) -> dict[str, Any]:
+    if not hasattr(env, "book_scan_cache"):
+        env.book_scan_cache = {}  # type: ignore[attr-defined]
+    return env.book_scan_cache  # type: ignore[attr-defined, no-any-return]
+
+
+def _builder_inited(app: Sphinx) -> None:
+    """Scan the speeches, build the collection, write the generated pages."""
+    env = app.env
+    srcdir = Path(app.srcdir)
+    glossary_path = srcdir / app.config.book_glossary
+    glossary = load_glossary(glossary_path)
+    for problem in glossary.problems:
+        logger.warning(problem, type="book", subtype="glossary")
+    entries, problems = scan(srcdir, glossary, _scan_cache(env), to_script=edition.to_script)
+    for path, problem in problems:
+        logger.warning(
+            BAD_FRONT_MATTER.format(problem=problem),
+            location=path,
+            type="book",
+            subtype="front-matter",
+        )
+    grouping = app.config.book_grouping
+    if grouping not in GROUPINGS:
+        logger.warning(
+            BAD_GROUPING.format(value=grouping, known=", ".join(GROUPINGS)),
+            type="book",
+            subtype="config",
+        )
+        grouping = "year"
+    result = Collection(tuple(entries), glossary, grouping, to_hans=edition.to_hans)
+    _COLLECTIONS[env] = result
+    folder = srcdir / COLLECTION_FOLDER
+    touched = pages.write_pages(folder, pages.render_pages(result))
+    pages.write_if_changed(folder / "parts.json", pages.manifest(result))
+    if touched:
+        logger.info("book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER)
+
+
+def _env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages whose generated content would change although their own file did not."""
+    current = collection(env)
+    if current is None:
+        return []
+    outdated = []
+    for docname, (kind, digest) in signatures(env).items():
+        if docname in added or docname in changed or docname in removed:
+            continue
+        if kind == "speech":
+            new = current.speech_signature(docname)
+        elif kind == "landing":
+            new = current.landing_signature()
+        else:
+            continue
+        if new != digest:
+            outdated.append(docname)
+    return sorted(outdated)
+
+
+def _purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    signatures(env).pop(docname, None)
+
+
+def _merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    theirs = signatures(other)
+    signatures(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", _builder_inited, priority=400)
+    app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("env-purge-doc", _purge_doc)
+    app.connect("env-merge-info", _merge_info)
