@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from build_tools.variants import markup, table
+from build_tools.variants import inline, markup, table
 from build_tools.variants.convert import convert_myst
 from build_tools.variants.dictionary import builtin_dictionary
 
@@ -134,12 +134,12 @@ def _fence(token: Token) -> tuple[object, ...]:
 
 def _role(token: Token) -> tuple[object, ...]:
     name, content = token.meta["name"], token.content
-    if name in markup.KEPT_ROLES:
+    if name in inline.KEPT_ROLES:
         return ("role", name, content)
     target = re.search(r"<([^<>]+)>\s*$", content)
-    if target and name not in markup.TEXT_ROLES:
+    if target and name not in inline.TEXT_ROLES:
         return ("role", name, target[1])
-    return ("role", name, content if name in markup.TARGET_ROLES else "")
+    return ("role", name, content if name in inline.TARGET_ROLES else "")
 
 
 def skeleton(document: str) -> list[tuple[object, ...]]:
@@ -159,9 +159,10 @@ def skeleton(document: str) -> list[tuple[object, ...]]:
             elif token.type in ("text", "inline"):
                 out.append((token.type,))
             else:
-                kept = token.content if token.type != "footnote_block_open" else ""
-                out.append((token.type, token.tag, token.markup, token.info, kept,
-                            sorted((token.attrs or {}).items()), sorted(token.meta.items())))  # fmt: skip
+                attrs = sorted((token.attrs or {}).items())
+                meta = sorted(token.meta.items())
+                out.append((token.type, token.tag, token.markup, token.info, token.content))
+                out.append((attrs, meta))
             if token.children:
                 walk(token.children)
 

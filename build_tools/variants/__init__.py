@@ -1,0 +1,1 @@
+"""The editions: table, OpenCC backend, MyST-aware conversion, dictionaries, report."""

@@ -1,7 +1,7 @@
 """The ``variant`` and ``variants-report`` commands, for ``build_tools/cli.py`` to mount.
 
-    python -m build_tools variant --to zh-TW < speech.md > speech.zh-TW.md
-    python -m build_tools variants-report --variant zh-Hant --source source
+python -m build_tools variant --to zh-TW < speech.md > speech.zh-TW.md
+python -m build_tools variants-report --variant zh-Hant --source source
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def add_variant_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     return parser
 
 
-def _dictionary(args: argparse.Namespace):  # noqa: ANN202 - UserDictionary
+def _dictionary(args: argparse.Namespace):
     words = project_dictionary(args.source)
     for path in args.dictionary:
         if not path.is_file():

@@ -39,10 +39,10 @@ _APOSTROPHE = re.compile("’")
 def _single_close(match: re.Match[str]) -> str:
     # ’ between two Latin letters is an apostrophe (don’t), not a closing quotation mark.
     text, at = match.string, match.start()
-    if 0 < at < len(text) - 1 and text[at - 1].isascii() and text[at - 1].isalpha():
-        if text[at + 1].isascii() and text[at + 1].isalpha():
-            return "’"
-    return "』"
+    between_letters = 0 < at < len(text) - 1 and all(
+        c.isascii() and c.isalpha() for c in (text[at - 1], text[at + 1])
+    )
+    return "’" if between_letters else "』"
 
 
 def _replace(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -86,9 +86,7 @@ class Plan:
 
 
 @functools.cache
-def plan(
-    variant: Variant, script: str, *, corner_quotes: bool, dictionary: UserDictionary
-) -> Plan:
+def plan(variant: Variant, script: str, *, corner_quotes: bool, dictionary: UserDictionary) -> Plan:
     """The plan for ``script`` → ``variant``, built once and reused."""
     config = variant.config_for(script)
     quotes: Callable[[str], str] | None = None

@@ -206,7 +206,9 @@ def trie_pattern(words: Iterable[str]) -> str:
 
 
 def _node_pattern(node: dict[str, dict]) -> str:
-    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
+    branches = [
+        re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"

@@ -15,41 +15,96 @@ and non-ASCII characters in bare URLs and e-mail addresses (write ``<…>`` auto
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
 
-Span = tuple[int, int, bool]  #: start, end, is_text
+from build_tools.variants.inline import Span, Spans, scan_inline
 
 #: Front-matter keys whose values are text a reader sees; every other key's value is kept.
 TEXT_KEYS = frozenset(
-    "title subtitle short_title speaker speakers author authors place category categories "
-    "tags keywords occasion event audience organizer summary description abstract note "
-    "notes caption".split()
+    [
+        "title",
+        "subtitle",
+        "short_title",
+        "speaker",
+        "speakers",
+        "author",
+        "authors",
+        "place",
+        "category",
+        "categories",
+        "tags",
+        "keywords",
+        "occasion",
+        "event",
+        "audience",
+        "organizer",
+        "summary",
+        "description",
+        "abstract",
+        "note",
+        "notes",
+        "caption",
+    ]
 )
 #: Directives whose whole body is kept: code, math, raw output, document lists.
 KEPT_BODY = frozenset(
-    "code code-block sourcecode code-cell literalinclude math raw eval-rst mermaid graphviz "
-    "digraph graph toctree nocvt highlight jupyter-execute ipython plantuml tikz".split()
+    [
+        "code",
+        "code-block",
+        "sourcecode",
+        "code-cell",
+        "literalinclude",
+        "math",
+        "raw",
+        "eval-rst",
+        "mermaid",
+        "graphviz",
+        "digraph",
+        "graph",
+        "toctree",
+        "nocvt",
+        "highlight",
+        "jupyter-execute",
+        "ipython",
+        "plantuml",
+        "tikz",
+    ]
 )
 #: Directives whose argument is a title or text (for the rest it is a file, a language …).
 TEXT_ARGUMENT = frozenset(
-    "admonition note tip hint important attention caution warning danger error seealso "
-    "topic sidebar rubric pull-quote highlights table list-table csv-table dropdown card "
-    "tab-item grid-item-card margin index versionadded versionchanged deprecated".split()
+    [
+        "admonition",
+        "note",
+        "tip",
+        "hint",
+        "important",
+        "attention",
+        "caution",
+        "warning",
+        "danger",
+        "error",
+        "seealso",
+        "topic",
+        "sidebar",
+        "rubric",
+        "pull-quote",
+        "highlights",
+        "table",
+        "list-table",
+        "csv-table",
+        "dropdown",
+        "card",
+        "tab-item",
+        "grid-item-card",
+        "margin",
+        "index",
+        "versionadded",
+        "versionchanged",
+        "deprecated",
+    ]
 )
 #: Directive options whose value is text.
-TEXT_OPTIONS = frozenset("caption alt title header subtitle tooltip".split())
-#: Roles whose whole content is kept: code, keys, math, and the not-to-be-converted role.
-KEPT_ROLES = frozenset(
-    "nocvt code math kbd file samp command program literal regexp envvar option token "
-    "keyword pep rfc manpage mimetype makevar eq".split()
-)
-#: Roles whose content is a target when it has no ``title <target>`` form.
-TARGET_ROLES = frozenset("ref numref doc download any external cite label".split())
-#: Roles whose content is text even in the ``text <target>`` form (the target is a term).
-TEXT_ROLES = frozenset("term index abbr sub sup".split())
-
+TEXT_OPTIONS = frozenset(["caption", "alt", "title", "header", "subtitle", "tooltip"])
 # A line that may open a block construct; every other line is text (the fast path).
 _BLOCK = re.compile(r"[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)")
 # The next such line: starting with a literal newline lets the engine jump from line to line.
@@ -72,57 +127,6 @@ _FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _FRONT_KEY = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+|(?=\r?$))")
 _SCRIPT = re.compile(r"^script[ \t]*:[ \t]*['\"]?([A-Za-z_-]+)", re.MULTILINE)
-_TITLE_TARGET = re.compile(r"([\s\S]*?\S)\s*<[^<>]+>\s*")
-_BLANK_AHEAD = r"(?:[^\n]|\n(?![ \t]*\r?\n))"  # any character, but no blank line
-
-# Inline constructs to keep. Every alternative starts with a literal character, so the
-# regex engine skips plain text with a set test instead of trying each branch: keep it so.
-_INLINE_SOURCE = rf"""
-  \\(?P<esc>[!-/:-@\[-`{{-~])
-| `(?P<code>(?P<ticks>`*)(?!`){_BLANK_AHEAD}+?(?<!`)`(?P=ticks)(?!`))
-| \{{(?P<role>(?P<rname>[A-Za-z][\w.:+-]*)\}}(?P<rticks>`+)(?!`)
-     (?P<rbody>{_BLANK_AHEAD}+?)(?<!`)(?P=rticks)(?!`))
-| \{{\{{(?P<subst>[^{{}}\n]*)\}}\}}
-| \{{(?P<attr>[\#.%][^{{}}\n]*|[A-Za-z_][\w-]*=[^{{}}\n]*)\}}
-| \[(?P<fn>\^[^\]\s]+)\]
-| \](?P<dest>\((?:[^()\n\\]|\\.|\((?:[^()\n\\]|\\.)*\))*\))
-| \](?P<refl>\[[^\[\]\n]*\])
-| <(?P<comment>!--[\s\S]*?-->)
-| <(?P<rawhtml>(?P<rawname>code|pre|kbd|samp|script|style|math|svg)\b[^<>]*>[\s\S]*?
-     </(?P=rawname)\s*>)
-| <(?P<auto>[A-Za-z][A-Za-z0-9+.-]{{1,31}}:[^\s<>]*
-     |[A-Za-z0-9.!\#$%&'*+/=?^_`{{|}}~-]+@[A-Za-z0-9][A-Za-z0-9.-]*)>
-| <(?P<tag>/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?)>
-| h(?P<http>ttps?://[!-;=?-~]+)
-| f(?P<ftp>tp://[!-;=?-~]+)
-| w(?P<www>ww\.[A-Za-z0-9-]+\.[!-;=?-~]+)
-| m(?P<mailto>ailto:[!-;=?-~]+)
-"""
-_INLINE = re.compile(_INLINE_SOURCE, re.VERBOSE)
-
-
-@functools.cache
-def _inline_with_labels(labels: tuple[str, ...]) -> re.Pattern[str]:
-    """The inline regex that also keeps ``[label]`` shortcut references to definitions."""
-    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"\[(?P<sref>(?:{names}))\](?!\()|{_INLINE_SOURCE}", re.VERBOSE)
-
-
-@dataclass
-class _Spans:
-    """Spans in document order, adjacent ones of one kind merged."""
-
-    items: list[Span]
-
-    def add(self, start: int, end: int, is_text: bool) -> None:
-        if start >= end:
-            return
-        if self.items:
-            last_start, last_end, last_text = self.items[-1]
-            if last_text == is_text and last_end == start:
-                self.items[-1] = (last_start, end, is_text)
-                return
-        self.items.append((start, end, is_text))
 
 
 def front_matter_end(doc: str) -> int:
@@ -155,7 +159,7 @@ def _lines(doc: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _scan_front_matter(doc: str, end: int, spans: _Spans) -> None:
+def _scan_front_matter(doc: str, end: int, spans: Spans) -> None:
     key_is_text = False
     lines = _lines(doc, 0, end)
     spans.add(lines[0][0], lines[1][0] if len(lines) > 1 else end, False)  # the opening ---
@@ -177,39 +181,6 @@ def _scan_front_matter(doc: str, end: int, spans: _Spans) -> None:
     spans.add(lines[-1][0], end, False)  # the closing ---
 
 
-def scan_inline(doc: str, start: int, end: int, spans: _Spans, labels: tuple[str, ...] = ()) -> None:
-    """Spans for ``doc[start:end]``, a run of lines (or part of one) that holds text."""
-    pattern = _inline_with_labels(labels) if labels else _INLINE
-    pos = start
-    for match in pattern.finditer(doc, start, end):
-        spans.add(pos, match.start(), True)
-        if match.lastgroup == "role":
-            _role(doc, match, spans)
-        else:
-            spans.add(match.start(), match.end(), False)
-        pos = match.end()
-    spans.add(pos, end, True)
-
-
-def _role(doc: str, match: re.Match[str], spans: _Spans) -> None:
-    name = match["rname"].lower()
-    body_start, body_end = match.span("rbody")
-    if name in KEPT_ROLES or name.startswith("raw") or (":" in name and name not in TEXT_ROLES):
-        spans.add(match.start(), match.end(), False)
-        return
-    titled = _TITLE_TARGET.fullmatch(doc, body_start, body_end)
-    if titled and name not in TEXT_ROLES:
-        text_end = titled.end(1)
-    elif name in TARGET_ROLES:
-        spans.add(match.start(), match.end(), False)
-        return
-    else:
-        text_end = body_end
-    spans.add(match.start(), body_start, False)
-    spans.add(body_start, text_end, True)
-    spans.add(text_end, match.end(), False)
-
-
 def _closing(doc: str, start: int, end: int, char: str, length: int) -> bool:
     fence = _FENCE.match(doc, start, end)
     return bool(fence and not fence[2] and fence[1][0] == char and len(fence[1]) >= length)
@@ -221,7 +192,7 @@ class _Scanner:
     def __init__(self, doc: str, labels: tuple[str, ...]) -> None:
         self.doc = doc
         self.labels = labels
-        self.spans = _Spans([])
+        self.spans = Spans([])
         self.stack: list[tuple[str, int]] = []
         self.text_from: int | None = None  # where the pending run of text lines starts
 
@@ -289,7 +260,7 @@ class _Scanner:
         return after
 
     def fence(self, start: int, end: int, fence: re.Match[str]) -> int:
-        doc, after = self.doc, min(end + 1, len(self.doc))
+        after = min(end + 1, len(self.doc))
         char, length, info = fence[1][0], len(fence[1]), fence[2]
         if not info:
             if self.stack and self.stack[-1][0] == char and length >= self.stack[-1][1]:

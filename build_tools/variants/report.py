@@ -162,9 +162,7 @@ def ambiguity_report(
     return found
 
 
-def format_report(
-    ambiguities: list[Ambiguity], variant: Variant, *, markdown: bool = False
-) -> str:
+def format_report(ambiguities: list[Ambiguity], variant: Variant, *, markdown: bool = False) -> str:
     """The report as text: a summary per character, then one line per place.
 
     ``markdown=True`` makes a MyST page for the build: the places sit in a code block, so
@@ -182,8 +180,7 @@ def format_report(
         "entry decided."
     )
     summary = [
-        f"{c} → " + ", ".join(f"{out} ×{n}" for out, n in counts[c].most_common())
-        for c in chars
+        f"{c} → " + ", ".join(f"{out} ×{n}" for out, n in counts[c].most_common()) for c in chars
     ]
     places = [
         f"{item.path}:{item.line}:{item.column}: {item.char} → {item.chosen or '?'} "
