@@ -64,3 +64,6 @@ epub_show_urls = "no"
 epub_use_index = False
 epub_tocdepth = 2
 epub_theme = "epub"
+# Read by build_tools.publish.epub, not by Sphinx: an editor's cover (JPEG or PNG, relative
+# to this file) for the whole-book EPUBs; empty: one is drawn from the title and dates.
+epub_cover_image = ""

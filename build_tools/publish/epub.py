@@ -65,6 +65,8 @@ logger = logging.getLogger(__name__)
 
 DATE_RANGE_DASH = "—"  #: 1923—1927, the Chinese range dash (一字线)
 PART_TITLE = "{book}·{part}"  #: 演讲集·1923年
+#: conf.py's one switch for vertical writing (registered by build_tools.variants).
+VERTICAL_SETTING = "variants_vertical_writing"
 
 NO_JAVA = (
     "EPUBCheck needs Java, and no `java` is on PATH. Install a Java runtime "
@@ -346,9 +348,10 @@ def meta_from_conf(
     """The book's ``EpubMeta`` from ``conf.py`` and the speeches' front matter.
 
     conf.py: ``project`` (title), ``author`` (editor), ``epub_publisher``, ``epub_copyright``,
-    ``book_description``, ``book_slug``, and two settings this module reads:
-    ``epub_cover_image`` (a path relative to conf.py; empty: generate) and ``epub_vertical``
-    (True: the Traditional editions are set vertically). Subjects are the speeches'
+    ``book_description``, ``book_slug``, ``epub_cover_image`` (an editor's cover, relative to
+    conf.py; empty: generate one) and ``variants_vertical_writing`` (the one switch for
+    vertical writing, registered by ``build_tools.variants``: True sets the Traditional
+    editions vertically; zh-Hans stays horizontal). Subjects are the speeches'
     categories; the date range runs from the earliest to the latest dated speech.
     ``convert`` turns the Simplified text of conf.py into the edition's script.
     """
@@ -369,7 +372,7 @@ def meta_from_conf(
         subjects=tuple(categories),
         date_range=(dates[0], dates[-1]) if dates else None,
         cover_image=root / cover if cover else None,
-        vertical=bool(conf.get("epub_vertical")) and variant.traditional,
+        vertical=bool(conf.get(VERTICAL_SETTING)) and variant.traditional,
         slug=str(conf.get("book_slug", "book")),
         publisher=convert(str(conf.get("epub_publisher", ""))),
         rights=convert(str(conf.get("epub_copyright") or conf.get("copyright", ""))),

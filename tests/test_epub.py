@@ -1,0 +1,464 @@
+"""The finished EPUBs of the ``epub-basic`` test root: read back, validated, reproducible, seen.
+
+Sphinx's EPUB builder runs as ``build_tools.publish.build`` runs it (a subprocess, doctrees
+outside the output), with the two settings ``build_tools.sphinx_ext`` derives from the edition
+(``language``, ``epub_language``) passed as overrides; then ``finalize_epub`` and
+``split_parts`` finish the books.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from ebooklib import epub as ebooklib
+from lxml import etree
+
+from build_tools.publish.epub import (
+    EpubMeta,
+    PartEpub,
+    book_identifier,
+    epubcheck_report,
+    finalize_epub,
+    speech_dates,
+    split_parts,
+)
+from build_tools.publish.epub_content import broken_links
+from build_tools.publish.epub_package import EPUB, NS, Package
+from build_tools.variants.table import Variant, get
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "tests" / "roots" / "epub-basic"
+EPOCH = 1_767_225_600  #: 2026-01-01T00:00:00Z
+WEB = "https://example.org/speeches/{edition}/"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.build
+
+
+# -- the book as the sources describe it ------------------------------------------------------
+
+
+def front_matter(path: Path) -> tuple[dict[str, str], str]:
+    import yaml
+
+    _, head, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+def reading_order(docname: str = "index") -> list[str]:
+    """The documents in the order the toctrees give, depth first: the book's order."""
+    text = (BOOK / f"{docname}.md").read_text(encoding="utf-8")
+    order = [docname]
+    folder = Path(docname).parent
+    for block in re.findall(r"```\{toctree\}\n(.*?)```", text, flags=re.S):
+        for line in block.splitlines():
+            if line.strip() and not line.startswith(":"):
+                child = os.path.normpath(folder / line.strip()).replace(os.sep, "/")
+                order += reading_order(child)
+    return order
+
+
+def title_of(docname: str) -> str:
+    path = BOOK / f"{docname}.md"
+    if docname.startswith("speeches/"):
+        return str(front_matter(path)[0]["title"])
+    return re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), flags=re.M)[1]
+
+
+def speech_paragraphs(docname: str) -> list[str]:
+    """The body paragraphs of a speech as a reader sees them: MyST markup taken out."""
+    _, body = front_matter(BOOK / f"{docname}.md")
+    paragraphs = []
+    for block in body.split("\n\n"):
+        block = block.strip()
+        if not block or block.startswith(("#", "(")):
+            continue
+        block = re.sub(r"^\[\^\w+\]: ", "", block)  # a footnote's text
+        block = re.sub(r"\[\^\w+\]", "", block)  # a footnote reference
+        block = re.sub(r"\{\w+\}`([^`]+)`", r"\1", block)  # a role: {term}`易卜生`
+        paragraphs.append(block)
+    return paragraphs
+
+
+SPEECHES = [d for d in reading_order() if d.startswith("speeches/")]
+PARTS = [d for d in reading_order() if d.startswith("years/")]
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def sphinx_epub(out: Path, variant: Variant, *, hashseed: str = "0") -> Path:
+    """Run Sphinx's EPUB builder on the test root; the build must print no warning."""
+    warnings = out / "warnings.txt"
+    out.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "epub", "-q",
+        "-d", str(out / "doctrees"),
+        "-D", f"language={variant.sphinx_language}",
+        "-D", f"epub_language={variant.name}",
+        "-w", str(warnings),
+        str(BOOK), str(out / "epub"),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONHASHSEED": hashseed}
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert warnings.read_text(encoding="utf-8") == ""
+    return out / "epub"
+
+
+def book_meta(variant: Variant) -> EpubMeta:
+    traditional = variant.traditional
+    dates = sorted(speech_dates(BOOK).values())
+    return EpubMeta(
+        title="演講集" if traditional else "演讲集",
+        creator="演講集編輯部" if traditional else "演讲集编辑部",
+        description="魯迅講演四篇。" if traditional else "鲁迅讲演四篇。",
+        subjects=("講演",) if traditional else ("讲演",),
+        date_range=(dates[0], dates[-1]),
+        vertical=traditional,
+    )
+
+
+@dataclass
+class Built:
+    variant: Variant
+    meta: EpubMeta
+    sphinx_dir: Path
+    whole: Path
+    parts: list[PartEpub]
+    text_parts: list[PartEpub]  #: split without a web edition: outside links become text
+
+
+def build(out: Path, variant: Variant, *, epoch: int | None = EPOCH) -> Built:
+    meta = book_meta(variant)
+    sphinx_dir = sphinx_epub(out / "sphinx", variant)
+    whole = finalize_epub(
+        sphinx_dir,
+        out / "downloads" / f"speeches-{variant.name}.epub",
+        variant=variant,
+        meta=meta,
+        source_date_epoch=epoch,
+    )
+    common = {"variant": variant, "meta": meta, "source_date_epoch": epoch}
+    parts = split_parts(
+        whole,
+        out / "downloads",
+        web_url=WEB.format(edition=variant.name),
+        dates=speech_dates(BOOK),
+        **common,
+    )
+    text_parts = split_parts(whole, out / "offline", **common)
+    return Built(variant, meta, sphinx_dir, whole, parts, text_parts)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """zh-Hans set horizontally, zh-Hant vertically."""
+    return {
+        name: build(tmp_path_factory.mktemp(name), get(name)) for name in ("zh-Hans", "zh-Hant")
+    }
+
+
+def read(path: Path) -> ebooklib.EpubBook:
+    return ebooklib.read_epub(str(path), options={"ignore_ncx": True})
+
+
+def document(book: ebooklib.EpubBook, href: str) -> etree._Element:
+    """A document as stored (``get_content()`` would re-render it through ebooklib's template)."""
+    return etree.fromstring(book.get_item_with_href(href).content)
+
+
+def visible_text(root: etree._Element) -> str:
+    """The text of the page body, without note reference marks ("[2]")."""
+    root = etree.fromstring(etree.tostring(root))
+    for ref in list(root.iterfind(f".//h:a[@{{{EPUB}}}type='noteref']", NS)):
+        parent, previous, tail = ref.getparent(), ref.getprevious(), ref.tail or ""
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(ref)
+    return "".join(root.find("h:body", NS).itertext())
+
+
+# -- read back with ebooklib --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_spine_is_the_books_order(books: dict[str, Built], edition: str) -> None:
+    book = read(books[edition].whole)
+    spine = [book.get_item_with_id(idref).get_name() for idref, _ in book.spine]
+    assert spine == ["cover.xhtml"] + [f"{d}.xhtml" for d in reading_order()]
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_navigation_lists_parts_and_speeches(books: dict[str, Built], edition: str) -> None:
+    book = read(books[edition].whole)
+
+    def titles(toc: list) -> list:  # type: ignore[type-arg]
+        found = []
+        for entry in toc:
+            if isinstance(entry, tuple):
+                section, children = entry
+                found.append((section.title, section.href, titles(children)))
+            else:
+                found.append((entry.title, entry.href, []))
+        return found
+
+    def expected(docname: str) -> tuple:  # type: ignore[type-arg]
+        speeches = reading_order(docname)[1:] if docname in PARTS else []
+        return (title_of(docname), f"{docname}.xhtml", [expected(s) for s in speeches])
+
+    top = [d for d in reading_order() if "/" not in d or d in PARTS]
+    assert titles(book.toc) == [expected(d) for d in top]
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_language_identifier_and_dates(books: dict[str, Built], edition: str) -> None:
+    built = books[edition]
+    book = read(built.whole)
+    assert book.get_metadata("DC", "language") == [(edition, {})]
+    assert book.get_metadata("DC", "identifier")[0][0] == book_identifier("speeches", edition)
+    assert book.get_metadata("DC", "date") == [("2026-01-01", {})]
+    assert book.get_metadata("DC", "title") == [(built.meta.title, {"id": "title"})]
+    assert book.get_metadata("DC", "rights")[0][0]
+    for href in (item.get_name() for item in book.get_items_of_type(9)):  # ITEM_DOCUMENT
+        root = document(book, href)
+        assert root.get("lang") == edition
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == edition
+
+
+def test_identifiers_are_stable_and_distinct() -> None:
+    assert book_identifier("speeches", "zh-Hans") == book_identifier("speeches", "zh-Hans")
+    identifiers = {book_identifier("speeches", e, p) for e in ("zh-Hans", "zh-Hant")
+                   for p in (None, "1923", "1927")}  # fmt: skip
+    assert len(identifiers) == 6
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_every_speech_is_there_word_for_word(books: dict[str, Built], edition: str) -> None:
+    book = read(books[edition].whole)
+    for docname in SPEECHES:
+        text = visible_text(document(book, f"{docname}.xhtml"))
+        assert title_of(docname) in text
+        for paragraph in speech_paragraphs(docname):
+            assert paragraph in text, f"{docname}: missing {paragraph[:40]}…"
+
+
+def test_accessibility_metadata(books: dict[str, Built]) -> None:
+    opf = Package.load(books["zh-Hans"].whole).opf
+    values: dict[str, list[str]] = {}
+    for meta in opf.iterfind("opf:metadata/opf:meta[@property]", NS):
+        values.setdefault(meta.get("property"), []).append(meta.text)
+    assert values["schema:accessMode"] == ["textual", "visual"]
+    assert values["schema:accessModeSufficient"] == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "readingOrder", "alternativeText"} <= set(
+        values["schema:accessibilityFeature"]
+    )
+    assert values["schema:accessibilityHazard"] == ["none"]
+    assert values["schema:accessibilitySummary"][0]
+    assert values["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level A"]
+    assert values["dcterms:modified"] == ["2026-01-01T00:00:00Z"]
+
+
+def test_cover_image_and_page(books: dict[str, Built]) -> None:
+    package = Package.load(books["zh-Hans"].whole)
+    cover = [i for i in package.manifest() if "cover-image" in i.get("properties", "")]
+    assert [i.get("href") for i in cover] == ["cover.png"]
+    assert package.data["cover.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    img = package.docs["cover.xhtml"].find(".//h:img", NS)
+    assert img.get("alt") == "封面：演讲集，简体，1923—1927"
+
+
+def test_footnotes_are_epub3_notes(books: dict[str, Built]) -> None:
+    root = Package.load(books["zh-Hans"].whole).docs[f"{SPEECHES[0]}.xhtml"]
+    refs = root.findall(f".//h:a[@{{{EPUB}}}type='noteref']", NS)
+    notes = {n.get("id"): n for n in root.iterfind(".//h:aside", NS)}
+    assert len(refs) == 2
+    for ref in refs:
+        note = notes[ref.get("href").lstrip("#")]
+        assert note.get(f"{{{EPUB}}}type") == "footnote"
+
+
+def test_cross_references_and_glossary_work_inside(books: dict[str, Built]) -> None:
+    package = Package.load(books["zh-Hans"].whole)
+    assert broken_links(package) == []
+    note = package.docs[f"{SPEECHES[0]}.xhtml"]
+    term = note.find(".//h:aside//h:a[@class='reference internal']", NS)
+    assert term.get("href") == "../glossary.xhtml#term-0"
+    assert package.docs["glossary.xhtml"].find(".//h:dt[@id='term-0']", NS).text == "易卜生"
+    assert package.docs["years/1927.xhtml"].find(".//h:p/h:a", NS).get("href") == (
+        f"../{SPEECHES[0]}.xhtml"
+    )
+
+
+def test_vertical_writing_is_one_setting(books: dict[str, Built]) -> None:
+    for edition, direction, vertical in (("zh-Hans", "ltr", False), ("zh-Hant", "rtl", True)):
+        package = Package.load(books[edition].whole)
+        assert package.element("spine").get("page-progression-direction") == direction
+        links = package.docs[f"{SPEECHES[0]}.xhtml"].iterfind("h:head/h:link", NS)
+        assert ("../_static/zh-vertical.css" in [link.get("href") for link in links]) is vertical
+    css = Package.load(books["zh-Hant"].whole).data["_static/zh-vertical.css"].decode()
+    assert "writing-mode: vertical-rl" in css
+
+
+# -- one EPUB per part ------------------------------------------------------------------------
+
+
+def test_one_epub_per_part(books: dict[str, Built]) -> None:
+    built = books["zh-Hans"]
+    assert [p.path.name for p in built.parts] == [
+        "speeches-zh-Hans-1923.epub",
+        "speeches-zh-Hans-1924.epub",
+        "speeches-zh-Hans-1927.epub",
+    ]
+    for part, docname in zip(built.parts, PARTS, strict=True):
+        book = read(part.path)
+        spine = [book.get_item_with_id(i).get_name() for i, _ in book.spine]
+        members = [f"{d}.xhtml" for d in reading_order(docname)]
+        assert spine == ["cover.xhtml", *members, "glossary.xhtml"]
+        assert book.get_metadata("DC", "title")[0][0] == f"演讲集·{title_of(docname)}"
+        assert book.get_metadata("DC", "identifier")[0][0] == book_identifier(
+            "speeches", "zh-Hans", part.key
+        )
+        assert broken_links(Package.load(part.path)) == []
+
+
+def test_links_out_of_a_part_go_to_the_web_or_become_text(books: dict[str, Built]) -> None:
+    built = books["zh-Hans"]
+    online = Package.load(built.parts[2].path).docs["years/1927.xhtml"]
+    link = online.find(".//h:section/h:p/h:a", NS)
+    assert link.get("href") == f"{WEB.format(edition='zh-Hans')}{SPEECHES[0]}.html"
+    offline = Package.load(built.text_parts[2].path).docs["years/1927.xhtml"]
+    paragraph = offline.find(".//h:section/h:p", NS)
+    assert paragraph.find("h:a", NS) is None
+    assert "可与娜拉走后怎样对读" in "".join(paragraph.itertext())
+
+
+def test_part_cover_names_the_part(books: dict[str, Built]) -> None:
+    img = Package.load(books["zh-Hant"].parts[0].path).docs["cover.xhtml"].find(".//h:img", NS)
+    assert img.get("alt") == "封面：演講集，1923年 · 繁體，1923"
+
+
+# -- EPUBCheck --------------------------------------------------------------------------------
+
+
+@pytest.mark.epubcheck
+def test_epubcheck_reports_nothing(books: dict[str, Built]) -> None:
+    paths = [
+        path
+        for built in books.values()
+        for path in [built.whole, *(p.path for p in built.parts + built.text_parts)]
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = dict(zip(paths, pool.map(epubcheck_report, paths), strict=True))
+    assert {path.name: report for path, report in reports.items() if report} == {}
+
+
+@pytest.mark.epubcheck
+def test_epubcheck_report_lists_errors(tmp_path: Path, books: dict[str, Built]) -> None:
+    """The helper does report problems: a book whose nav points at a missing file."""
+    package = Package.load(books["zh-Hans"].whole)
+    package.remove("glossary.xhtml")
+    broken = package.write(tmp_path / "broken.epub", epoch=EPOCH)
+    report = epubcheck_report(broken)
+    assert any(line.startswith("ERROR(") and "glossary.xhtml" in line for line in report)
+
+
+# -- reproducible -----------------------------------------------------------------------------
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("epoch", [EPOCH, None], ids=["SOURCE_DATE_EPOCH", "unset"])
+def test_two_clean_builds_give_the_same_bytes(tmp_path: Path, epoch: int | None) -> None:
+    variant = get("zh-Hant")
+    first = build(tmp_path / "one", variant, epoch=epoch)
+    time.sleep(1.1)  # a clock that leaked into the output would now differ
+    second = build(tmp_path / "two", variant, epoch=epoch)
+    for a, b in zip(
+        [first.whole, *(p.path for p in first.parts)],
+        [second.whole, *(p.path for p in second.parts)],
+        strict=True,
+    ):
+        assert sha256(a) == sha256(b), a.name
+
+
+def test_zip_layout_is_fixed(books: dict[str, Built]) -> None:
+    with zipfile.ZipFile(books["zh-Hans"].whole) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "mimetype"
+    assert infos[0].compress_type == zipfile.ZIP_STORED and not infos[0].extra
+    names = [i.filename for i in infos[1:]]
+    assert names == sorted(names)
+    assert {i.date_time for i in infos} == {(2026, 1, 1, 0, 0, 0)}
+    assert not any(n.startswith(".") or "doctrees" in n or n.endswith(".epub") for n in names)
+
+
+# -- Chromium renders a chapter with a CJK font ------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_chapter_renders_in_a_cjk_font(
+    books: dict[str, Built], edition: str, tmp_path: Path, artefacts: Path
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with zipfile.ZipFile(books[edition].whole) as archive:
+        archive.extractall(tmp_path)
+    chapter = tmp_path / f"{SPEECHES[0]}.xhtml"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 720, "height": 960})
+            page.goto(chapter.as_uri())
+            page.wait_for_load_state("load")
+            page.screenshot(path=str(artefacts / f"epub-chapter-{edition}.png"))
+            style = page.evaluate(
+                """() => {
+                    const p = document.querySelector('div.body section > p');
+                    const s = getComputedStyle(p);
+                    const h = getComputedStyle(document.documentElement);
+                    return [s.textIndent, s.fontSize, h.writingMode, s.lineHeight];
+                }"""
+            )
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "div.body p"})
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+        finally:
+            browser.close()
+    text_indent, font_size, writing_mode, line_height = style
+    assert float(text_indent.removesuffix("px")) == 2 * float(font_size.removesuffix("px"))
+    assert float(line_height.removesuffix("px")) >= 1.7 * float(font_size.removesuffix("px"))
+    assert writing_mode == ("vertical-rl" if edition == "zh-Hant" else "horizontal-tb")
+    # The glyphs of the paragraph come from a CJK face, not from a fallback box font.
+    cjk = [f for f in fonts if re.search(r"CJK|\b(SC|TC|HK)\b|Han|Song|Ming", f["familyName"])]
+    assert cjk, fonts
+    assert sum(f["glyphCount"] for f in cjk) >= 0.9 * sum(f["glyphCount"] for f in fonts)
