@@ -198,8 +198,10 @@ def test_front_matter_keys_and_non_text_values_are_kept() -> None:
 
 
 def test_unknown_front_matter_keys_are_kept() -> None:
-    text = "---\n后来: 后来\nnote: 后来\nscript: hans\n---\n"
-    assert convert_myst(text, HANT) == "---\n后来: 后来\nnote: 後來\nscript: hans\n---\n"
+    text = "---\ntitle: 后来\n后来: 后来\nnote: 后来\n'date': 后来\nscript: hans\n---\n"
+    assert convert_myst(text, HANT) == (
+        "---\ntitle: 後來\n后来: 后来\nnote: 後來\n'date': 后来\nscript: hans\n---\n"
+    )
 
 
 # -- scripts ----------------------------------------------------------------------------

@@ -125,7 +125,8 @@ _LINK_DEFS = re.compile(r"\n[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S")
 _COMMENT_OPEN = re.compile(r"[ \t]*<!--")
 _FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
-_FRONT_KEY = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+|(?=\r?$))")
+# A top-level key: any YAML key (plain or quoted, Chinese too), then ": " or ":" at the end.
+_FRONT_KEY = re.compile(r"""('[^'\n]*'|"[^"\n]*"|[^\s#'"\-][^:\n]*?)[ \t]*:(?:[ \t]+|(?=\r?$))""")
 _SCRIPT = re.compile(r"^script[ \t]*:[ \t]*['\"]?([A-Za-z_-]+)", re.MULTILINE)
 
 

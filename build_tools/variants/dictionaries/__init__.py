@@ -1,0 +1,1 @@
+"""Data files of the variants: the built-in user dictionary, the one-to-many characters."""
