@@ -1,0 +1,159 @@
+"""Site boilerplate out of the text, its metadata kept: lines in, lines and found fields out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from build_tools.errors import InputError
+from build_tools.importing.script import compile_both
+
+RULE_KINDS = ("drop_lines", "metadata_lines", "footer_starts")
+USER_RULES = "boilerplate.yml"
+BAD_RULES = (
+    "{where}: {problem}; each of drop_lines, metadata_lines and footer_starts is a list of "
+    "regular expressions (strings or {{pattern: ..., why: ...}})"
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The compiled boilerplate rules (defaults plus any user file)."""
+
+    drop_lines: tuple[re.Pattern[str], ...]
+    metadata_lines: tuple[re.Pattern[str], ...]
+    footer_starts: tuple[re.Pattern[str], ...]
+
+    def extended(self, other: Rules) -> Rules:
+        return Rules(
+            self.drop_lines + other.drop_lines,
+            self.metadata_lines + other.metadata_lines,
+            self.footer_starts + other.footer_starts,
+        )
+
+
+def _compile(data: object, where: str) -> Rules:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(BAD_RULES.format(where=where, problem="not a mapping"))
+    compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for kind in RULE_KINDS:
+        rules = data.get(kind) or []
+        if not isinstance(rules, list):
+            raise InputError(BAD_RULES.format(where=where, problem=f"{kind} is not a list"))
+        patterns = []
+        for rule in rules:
+            pattern = rule.get("pattern") if isinstance(rule, dict) else rule
+            if not isinstance(pattern, str):
+                raise InputError(BAD_RULES.format(where=where, problem=f"bad rule {rule!r}"))
+            try:
+                patterns.append(compile_both(pattern))
+            except re.error as error:
+                problem = f"{kind}: {pattern!r} is not a valid regular expression ({error})"
+                raise InputError(BAD_RULES.format(where=where, problem=problem)) from None
+        compiled[kind] = tuple(patterns)
+    return Rules(**compiled)
+
+
+@cache
+def default_rules() -> Rules:
+    """The rules shipped in ``boilerplate.yml`` next to this module."""
+    text = resources.files(__package__).joinpath(USER_RULES).read_text(encoding="utf-8")
+    return _compile(yaml.safe_load(text), "build_tools/importing/boilerplate.yml")
+
+
+def load_rules(folder: Path | None) -> Rules:
+    """The default rules, extended by ``<folder>/boilerplate.yml`` when there is one."""
+    rules = default_rules()
+    if folder is None or not (path := folder / USER_RULES).is_file():
+        return rules
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problem = f"not readable as plain YAML ({str(error).splitlines()[0]})"
+        raise InputError(BAD_RULES.format(where=path, problem=problem)) from None
+    return rules.extended(_compile(data, str(path)))
+
+
+def rules_near(path: Path) -> Rules:
+    """The rules for one raw file: defaults plus the nearest ``boilerplate.yml`` found in its
+    folder or above, up to the project root (the folder holding ``pyproject.toml`` or ``.git``)."""
+    for folder in path.resolve().parents:
+        if (folder / USER_RULES).is_file():
+            return load_rules(folder)
+        if (folder / "pyproject.toml").exists() or (folder / ".git").exists():
+            break
+    return default_rules()
+
+
+def _fields(match: re.Match[str]) -> dict[str, str]:
+    return {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:
+    for pattern in patterns:
+        if match := pattern.search(line):
+            return match
+    return None
+
+
+def _footer_start(lines: list[str], rules: Rules) -> int | None:
+    """The index of the line that starts the footer, if it lies in the second half."""
+    total = sum(len(line) for line in lines)
+    seen = 0
+    for index, line in enumerate(lines):
+        if seen * 2 >= total and _first_match(rules.footer_starts, line.strip()):
+            return index
+        seen += len(line)
+    return None
+
+
+def strip_boilerplate(
+    lines: list[str], rules: Rules, *, title: str | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """Remove clutter lines, metadata lines and the footer; return the rest and the fields
+    found (the first value of a field wins: the header's 来源 over the footer's).
+
+    ``title``, when known, is a title to drop where it is repeated right before the footer.
+    """
+    found: dict[str, str] = {}
+
+    def keep(fields: dict[str, str]) -> None:
+        for key, value in fields.items():
+            found.setdefault(key, value)
+
+    footer = _footer_start(lines, rules)
+    if footer is not None:
+        for line in lines[footer:]:
+            stripped = line.strip()
+            match = _first_match(rules.footer_starts, stripped) or _first_match(
+                rules.metadata_lines, stripped
+            )
+            if match:
+                keep(_fields(match))
+        body = lines[:footer]
+        while body and not body[-1].strip():
+            body.pop()
+        if body and title and _same_title(body[-1], title):
+            body.pop()
+        lines = body
+    kept: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            kept.append(line)
+        elif match := _first_match(rules.metadata_lines, stripped):
+            keep(_fields(match))
+        elif not _first_match(rules.drop_lines, stripped):
+            kept.append(line)
+    return kept, found
+
+
+def _same_title(line: str, title: str) -> bool:
+    return "".join(line.split()) == "".join(title.split())

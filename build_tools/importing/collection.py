@@ -1,0 +1,233 @@
+"""raw/ → source/speeches/: every raw file imported, stable page names, hand edits kept,
+duplicates reported, one bad file never stopping the rest."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from build_tools.errors import InputError, Warning_
+from build_tools.importing.boilerplate import Rules, load_rules
+from build_tools.importing.duplicates import DuplicateFinder
+from build_tools.importing.pages import page_name, unique
+from build_tools.importing.pipeline import convert_raw
+from build_tools.importing.read import read_path
+from build_tools.importing.report import Duplicate, ImportReport, Skipped
+from build_tools.importing.state import Entry, ImportState, backup, digest, write_atomic
+from build_tools.records import RawSpeech, Speech
+
+SPEECHES = "speeches"
+#: Files in raw/ that describe the collection rather than hold a speech.
+NOT_SPEECHES = ("SOURCES.md", "README", "LICENSE", "boilerplate.yml")
+SIDECARS = (".yml", ".yaml")
+HAND_EDITED = (
+    "{page}.md was edited by hand since the last import and its raw input changed; the new "
+    "import is not written (compare, then re-run with --force to overwrite; a backup is kept)"
+)
+NOT_OURS = (
+    "{page}.md exists but was not written by the importer; the import is not written "
+    "(re-run with --force to overwrite; a backup is kept)"
+)
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """The raw speech files under ``raw_dir``, recursively, in a stable order: no hidden
+    files, sidecars (``*.yml``), provenance or readme files."""
+    found = []
+    for path in raw_dir.rglob("*"):
+        relative = path.relative_to(raw_dir)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in SIDECARS or path.name.endswith("~"):
+            continue
+        if any(path.name == n or path.name.upper().startswith(n) for n in NOT_SPEECHES):
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
+
+
+def _key(raw: RawSpeech, path: Path, raw_dir: Path) -> str:
+    """The identity of a raw speech: its path under raw/ (and row)."""
+    relative = path.relative_to(raw_dir).as_posix()
+    return f"{relative}:{raw.row}" if raw.row is not None else relative
+
+
+def _raw_digest(raw: RawSpeech) -> str:
+    meta = json.dumps(
+        [raw.fields, raw.sidecar, raw.encoding], ensure_ascii=False, sort_keys=True, default=str
+    )
+    return digest(raw.text + "\0" + meta)
+
+
+@dataclass
+class _Run:
+    """The mutable state of one import, frozen into an ImportReport at the end."""
+
+    raw_dir: Path
+    source_dir: Path
+    force: bool
+    rules: Rules
+    state: ImportState
+    stamp: str
+    taken: set[str] = field(default_factory=set)
+    finder: DuplicateFinder = field(default_factory=DuplicateFinder)
+    owners: dict[str, tuple[str, str]] = field(default_factory=dict)  #: key → (origin, page)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def speeches_dir(self) -> Path:
+        return self.source_dir / SPEECHES
+
+    def convert(self, raw: RawSpeech, key: str) -> tuple[Speech, str, str]:
+        """Convert with the page the speech already has, or a new unique one."""
+        entry = self.state.entries.get(key)
+        if entry is not None and entry.page not in self.taken:
+            speech, myst = convert_raw(raw, page=entry.page, rules=self.rules)
+            return speech, myst, entry.page
+        speech, myst = convert_raw(raw, rules=self.rules)
+        page = page_name(speech.metadata.title, speech.metadata.date)
+        taken = self.taken | self.state.pages_of_others(key) | self._foreign_files(page, myst)
+        final = unique(page, taken)
+        if final != page:
+            speech, myst = convert_raw(raw, page=final, rules=self.rules)
+        return speech, myst, final
+
+    def _foreign_files(self, page: str, myst: str) -> set[str]:
+        """``page`` when a file of that name exists that is not this very import."""
+        target = self.speeches_dir / f"{page}.md"
+        try:
+            return set() if target.read_text(encoding="utf-8") == myst else {page}
+        except (FileNotFoundError, UnicodeDecodeError):
+            return set()
+
+    def write(self, raw: RawSpeech, key: str, page: str, myst: str) -> None:
+        """Write the page unless a person edited it since the importer last wrote it."""
+        target = self.speeches_dir / f"{page}.md"
+        entry = self.state.entries.get(key)
+        record = Entry(page, _raw_digest(raw), digest(myst))
+        try:
+            current: str | None = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            current = None
+        except UnicodeDecodeError:
+            current = ""
+        if current == myst:
+            self.unchanged.append(page)
+        elif current is None:
+            write_atomic(target, myst)
+            self.created.append(page)
+        elif entry is not None and digest(current) == entry.written:
+            write_atomic(target, myst)
+            self.updated.append(page)
+        elif entry is not None and entry.raw == record.raw and entry.written == record.written:
+            self.unchanged.append(page)  # hand-edited, and the importer has nothing new
+            return
+        elif self.force:
+            kept = backup(self.source_dir, page, current, self.stamp)
+            write_atomic(target, myst)
+            self.updated.append(page)
+            self.warnings.append(
+                Warning_(
+                    "import.overwritten",
+                    f"{page}.md overwritten (--force); backup at {kept}",
+                    str(raw.origin),
+                )
+            )
+        else:
+            message = (HAND_EDITED if entry is not None else NOT_OURS).format(page=page)
+            self.warnings.append(Warning_("import.hand-edited", message, str(raw.origin)))
+            self.skipped.append(
+                Skipped(str(raw.origin), f"{page}.md edited by hand; kept", error=False)
+            )
+            return
+        self.state.entries[key] = record
+
+    def one(self, raw: RawSpeech, path: Path) -> None:
+        key = _key(raw, path, self.raw_dir)
+        speech, myst, page = self.convert(raw, key)
+        match = self.finder.check(key, speech)
+        if match is not None:
+            origin, original_page = self.owners[match.original]
+            self.duplicates.append(
+                Duplicate(str(raw.origin), origin, original_page, match.similarity)
+            )
+            message = (
+                f"the same speech as {origin} ({match.similarity:.0%} of sentences shared); "
+                "not published twice"
+            )
+            self.warnings.append(Warning_("import.duplicate", message, str(raw.origin)))
+            return
+        self.owners[key] = (str(raw.origin), page)
+        self.taken.add(page)
+        for text in speech.warnings:
+            code, _, message = text.partition(": ")
+            self.warnings.append(Warning_(code, message, str(raw.origin)))
+        if speech.metadata.incomplete:
+            self.incomplete.append(f"{page} ({raw.origin})")
+        self.write(raw, key, page, myst)
+
+    def report(self) -> ImportReport:
+        return ImportReport(
+            source_dir=str(self.speeches_dir),
+            created=tuple(self.created),
+            updated=tuple(self.updated),
+            unchanged=tuple(self.unchanged),
+            skipped=tuple(self.skipped),
+            incomplete=tuple(self.incomplete),
+            duplicates=tuple(self.duplicates),
+            warnings=tuple(self.warnings),
+        )
+
+
+def _ordered(run: _Run, files: list[Path]) -> list[Path]:
+    """Files that already own pages first, so a newcomer never takes an old page's place as
+    the original of a duplicate."""
+    known = {key.split(":", 1)[0] for key in run.state.entries}
+    return sorted(files, key=lambda p: p.relative_to(run.raw_dir).as_posix() not in known)
+
+
+def import_collection(
+    raw_dir: Path,
+    source_dir: Path,
+    *,
+    force: bool = False,
+    encoding: str | None = None,
+    progress: bool = True,
+) -> ImportReport:
+    """Import every raw file under ``raw_dir`` into ``source_dir/speeches/<page>.md``."""
+    run = _Run(
+        raw_dir=raw_dir,
+        source_dir=source_dir,
+        force=force,
+        rules=load_rules(raw_dir),
+        state=ImportState(source_dir),
+        stamp=datetime.datetime.now().strftime("%Y%m%d-%H%M%S"),
+    )
+    files = _ordered(run, raw_files(raw_dir))
+    for path in tqdm(files, desc="import", unit="file", file=sys.stderr, disable=not progress):
+        try:
+            raws = read_path(path, encoding=encoding)
+        except InputError as error:
+            run.skipped.append(Skipped(str(error.path or path), str(error)))
+            continue
+        for raw in raws:
+            try:
+                run.one(raw, path)
+            except InputError as error:
+                run.skipped.append(Skipped(str(error.path or raw.origin), str(error)))
+            except Exception as error:  # one broken speech must not stop the others
+                reason = f"internal error ({type(error).__name__}: {error}); please report it"
+                run.skipped.append(Skipped(str(raw.origin), reason))
+    run.state.save()
+    return run.report()

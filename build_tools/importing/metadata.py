@@ -1,0 +1,253 @@
+"""Metadata where speeches keep it: the title line, a speaker line, the ——date在place讲 header,
+the file name; then one Metadata from all sources, sidecar first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from build_tools.importing.dates import ANY_DATE, normalise_date, parse_date
+from build_tools.importing.script import both_scripts
+from build_tools.records import Metadata
+
+#: Common Chinese family names (compound ones first), for telling a name line from a title.
+COMPOUND_SURNAMES = (
+    *("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙"),
+    *("慕容", "令狐", "长孙", "宇文", "司徒", "夏侯", "端木", "独孤"),
+)
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿"
+    "关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻"
+    "祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿"
+    "桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝蔺胥"
+)
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_NAME = rf"(?:{'|'.join(COMPOUND_SURNAMES)})[{HAN}]{{1,2}}|[{SURNAMES}][{HAN}]{{1,2}}"
+# A name line under a title: 李克强, 北京市市长 殷勇, 作者：梁启超. A role, if any, is set off
+# by spaces: without them a role cannot be told from the name.
+SPEAKER_LINE = re.compile(
+    both_scripts(
+        r"^(?:(?:作者|讲话人|主讲人|主讲|演讲人|演讲者|报告人|发言人)\s*[:：]\s*)?"
+        rf"(?:(?P<role>[{HAN}（）()、·]{{2,24}}?)[ \u3000]+)?(?P<name>{_NAME})"
+        r"(?:\s*(?:同志|先生|女士|教授))?$"
+    )
+)
+# A role that marks a credit line, not a speaker.
+NOT_A_ROLE = re.compile(both_scripts("记者|摄|编辑|来源|责编|通讯员"))
+_DASH = "[―—－\\-─–～~]"
+_VERB = "(?:讲演|演讲|讲话|发言|致辞|报告|演说|讲)"
+# The classic header under a lecture's title: ——一九二四年一月十七日在北京师范大学附属中学
+# 校友会讲, ——2026年1月25日在…会议上, （一九二七年二月十六日在香港青年会讲）. The place is
+# the shortest stretch after 在 that leaves only 上/的/a verb before the end of the line.
+HEADER = re.compile(
+    both_scripts(
+        rf"^(?:{_DASH}{{1,4}}|[（(])\s*(?P<date>{ANY_DATE})?\s*"
+        rf"(?:在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?))?\s*[）)]?$"
+    )
+)
+# The same header run together with the first sentence of the speech (――二月十六日在香港青年
+# 会讲以我这样…): here the place must be followed by a verb, and the rest is body text.
+HEADER_GLUED = re.compile(
+    both_scripts(
+        rf"^{_DASH}{{1,4}}\s*(?P<date>{ANY_DATE})?\s*在(?P<place>[^。！？；，,!?;]{{2,40}}?)"
+        rf"(?P<tail>(?:上的|上|的)?{_VERB})(?P<rest>\S.{{9,}})$"
+    )
+)
+# A line that is only a date, often in brackets under the title: （2021年3月5日）.
+DATE_LINE = re.compile(rf"^[（(]?\s*(?P<date>{ANY_DATE})\s*[）)]?$")
+# Greetings open the speech itself and are never its title.
+SALUTATION = re.compile(
+    both_scripts(r"^(?:尊敬的|各位|亲爱的|同志们|女士们|先生们|老师们|同学们|朋友们|大家好|诸位)")
+)
+# Outline numbering (一、 （一） 1. ①) marks a heading of the speech, not its title.
+NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]{1,4}、|[（(][一二三四五六七八九十]{1,4}[）)]|\d{1,3}[.．、]|[①-⑳])"
+)
+MARKDOWN_TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
+THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# File names often read "author-title" or "2010-06-06-title".
+STEM_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[-_ ]+(?P<rest>.+)$")
+STEM_AUTHOR = re.compile(rf"^(?P<name>{_NAME})[-_—－](?P<rest>.+)$")
+TITLE_MAX = 40
+HEAD_LINES = 5  #: lines after the title searched for a speaker, header or date line
+
+
+@dataclass(frozen=True)
+class ImportMetadata(Metadata):
+    """Metadata plus what the importer found beyond the shared fields; written to front
+    matter after them, only when known."""
+
+    speaker_role: str | None = None  #: 北京市市长, from a speaker line
+    publisher: str | None = None  #: 来源： the paper or site the text was copied from
+    editor: str | None = None  #: 编辑：
+    published: str | None = None  #: ISO date of publication when it differs from ``date``
+
+
+EXTRA_FIELDS = ("speaker_role", "publisher", "editor", "published")
+
+
+def one_line(value: object) -> str | None:
+    """Metadata text on one line, whitespace collapsed; None when empty."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _same(line: str, title: str | None) -> bool:
+    return bool(title) and "".join(line.split()) == "".join(str(title).split())
+
+
+def speaker_of(line: str) -> tuple[str, str | None] | None:
+    """(name, role) when the line is a speaker line."""
+    match = SPEAKER_LINE.match(line.strip())
+    if not match or (match["role"] and NOT_A_ROLE.search(match["role"])):
+        return None
+    return match["name"], match["role"]
+
+
+def header_of(line: str) -> dict[str, str] | None:
+    """Date and place from a ——…在…讲 header line, plus ``rest`` for a glued first sentence."""
+    line = line.strip()
+    match = HEADER.match(line)
+    if match and (match["date"] or match["tail"]) and (match["date"] or match["place"]):
+        found = {"date": parse_date(match["date"] or ""), "place": match["place"]}
+    elif match := HEADER_GLUED.match(line):
+        found = {
+            "date": parse_date(match["date"] or ""),
+            "place": match["place"],
+            "rest": match["rest"],
+        }
+    else:
+        return None
+    return {k: v.strip() for k, v in found.items() if v and v.strip()}
+
+
+def looks_like_title(line: str) -> bool:
+    """Short, wordy, not a sentence, greeting, header, outline item or name line."""
+    text = line.strip()
+    return (
+        0 < len(text) <= TITLE_MAX
+        and re.search(rf"[{HAN}A-Za-z0-9]", text) is not None
+        and not re.search(r"[。！；!;]|[？?：:，,、](?!$)|[：:，,、]$", text)
+        and not re.match(_DASH, text)
+        and not SALUTATION.match(text)
+        and not NUMBERED.match(text)
+        and not DATE_LINE.match(text)
+        and speaker_of(text) is None
+    )
+
+
+def read_head(
+    lines: list[str], *, known_title: str | None, markdown: bool
+) -> tuple[list[str], dict[str, str]]:
+    """Take the title, speaker, header and date lines off the top of the text."""
+    out = list(lines)
+    found: dict[str, str] = {}
+    filled = [i for i, line in enumerate(out) if line.strip()]
+    if not filled:
+        return out, found
+    first = filled[0]
+    line = out[first].strip()
+    if markdown and (match := MARKDOWN_TITLE.match(line)):
+        found["title"] = match["title"].strip()
+        out[first] = ""
+    elif _same(line, known_title):
+        out[first] = ""
+    elif len(filled) > 1 and looks_like_title(line):
+        found["title"] = line
+        out[first] = ""
+    title = known_title or found.get("title")
+    for index in [i for i in filled if out[i] != ""][:HEAD_LINES]:
+        line = out[index].strip()
+        if _same(line, title) or (markdown and THEMATIC_BREAK.match(line)):
+            out[index] = ""
+        elif "speaker" not in found and (speaker := speaker_of(line)):
+            found["speaker"], role = speaker
+            if role:
+                found["speaker_role"] = role
+            out[index] = ""
+        elif "place" not in found and (header := header_of(line)):
+            out[index] = header.pop("rest", "")
+            found.update(header)
+            if out[index]:
+                break
+        elif (
+            "date" not in found
+            and (match := DATE_LINE.match(line))
+            and (date := parse_date(match["date"]))
+        ):
+            found["date"] = date
+            out[index] = ""
+        else:
+            break
+    return out, found
+
+
+def stem_fields(stem: str) -> dict[str, str]:
+    """Title, and maybe date and speaker, from a file name: ``鲁迅-娜拉走后怎样``."""
+    found: dict[str, str] = {}
+    if match := STEM_DATE.match(stem):
+        if date := normalise_date(match["date"]):
+            found["date"] = date
+        stem = match["rest"]
+    if (match := STEM_AUTHOR.match(stem)) and len(match["rest"].strip()) >= 2:
+        found["speaker"] = match["name"]
+        stem = match["rest"]
+    found["title"] = " ".join(stem.replace("_", " ").split()) or "untitled"
+    return found
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items = value if isinstance(value, list | tuple) else re.split(r"[,，;；、]", str(value))
+    return tuple(dict.fromkeys(t for item in items if (t := one_line(item))))
+
+
+def merge_metadata(
+    *,
+    sidecar: Mapping[str, object],
+    fields: Mapping[str, object],
+    found: Mapping[str, str],
+    stem: Mapping[str, str],
+    source_file: str,
+    encoding: str,
+    script: str,
+    incomplete: bool,
+) -> ImportMetadata:
+    """One Metadata: the sidecar over the container's fields over the text over the file name.
+    A publication date (footer, 时间：, publish_date) only stands in when no date is given."""
+
+    def pick(*keys: str, date: bool = False) -> str | None:
+        for source in (sidecar, fields, found, stem):
+            for key in keys:
+                value = normalise_date(source.get(key)) if date else one_line(source.get(key))
+                if value:
+                    return value
+        return None
+
+    date = pick("date", date=True) or pick("published", "year", date=True)
+    published = pick("published", date=True)
+    tags = _tags(sidecar.get("tags")) or _tags(fields.get("tags")) + _tags(fields.get("province"))
+    flag = sidecar.get("incomplete", fields.get("incomplete"))
+    return ImportMetadata(
+        title=pick("title") or "untitled",
+        date=date,
+        speaker=pick("speaker"),
+        place=pick("place") or one_line(fields.get("province")),
+        category=pick("category"),
+        tags=tags,
+        source_url=pick("source_url"),
+        source_file=source_file,
+        encoding=one_line(sidecar.get("encoding")) or encoding,
+        script=one_line(sidecar.get("script")) or script,
+        incomplete=flag if isinstance(flag, bool) else incomplete,
+        speaker_role=pick("speaker_role"),
+        publisher=pick("publisher"),
+        editor=pick("editor"),
+        published=published if published != date else None,
+    )

@@ -1,0 +1,141 @@
+"""The recipe for one speech: RawSpeech ──clean──▶ lines ──structure──▶ Speech ──render──▶ MyST."""
+
+from __future__ import annotations
+
+from build_tools.errors import InputError
+from build_tools.importing import markdown as md
+from build_tools.importing.boilerplate import Rules, rules_near, strip_boilerplate
+from build_tools.importing.clean import (
+    FOOTNOTE_CLOSE,
+    FOOTNOTE_OPEN,
+    clean_text,
+    normalise_punctuation,
+)
+from build_tools.importing.footnotes import link_notes, split_notes
+from build_tools.importing.metadata import (
+    EXTRA_FIELDS,
+    merge_metadata,
+    one_line,
+    read_head,
+    stem_fields,
+)
+from build_tools.importing.pages import page_name
+from build_tools.importing.read import is_markdown
+from build_tools.importing.render import render
+from build_tools.importing.script import detect_script
+from build_tools.importing.structure import anchored, ends_mid_sentence, outline, paragraphs
+from build_tools.importing.tables import ROW_ERROR
+from build_tools.records import Footnote, RawSpeech, Speech
+
+ONLY_TITLE = "the file holds only a title ({title}) and no speech text; add the text"
+NO_TEXT = "no speech text is left once the site's boilerplate is removed"
+
+
+def warning(code: str, message: str) -> str:
+    """A warning as Speech.warnings holds it: ``"import.<code>: message"``."""
+    return f"import.{code}: {message}"
+
+
+def convert_raw(
+    raw: RawSpeech, *, page: str | None = None, rules: Rules | None = None
+) -> tuple[Speech, str]:
+    """Clean and structure one raw speech; return the Speech and its MyST text. ``page`` is
+    the page name (default: from date and title); ``rules`` the boilerplate rules (default:
+    the shipped ones plus the nearest ``boilerplate.yml``). Raises InputError."""
+    if problem := raw.fields.get(ROW_ERROR):
+        raise InputError(str(problem), path=raw.origin)
+    markdown = is_markdown(raw.path)
+    stem = stem_fields(raw.path.stem)
+    known_title = one_line(raw.sidecar.get("title")) or one_line(raw.fields.get("title"))
+    lines = clean_text(raw.text).split("\n")
+    marked_notes: tuple[Footnote, ...] = ()
+    if markdown:
+        lines, marked_notes = md.from_markdown(lines)
+    first = next((line.strip() for line in lines if line.strip()), None)
+    lines, found = strip_boilerplate(
+        lines, rules or rules_near(raw.path), title=known_title or first
+    )
+    lines, head = read_head(lines, known_title=known_title, markdown=markdown)
+    found = {**found, **head}
+    title = known_title or found.get("title") or stem["title"]
+    squeezed = "".join(title.split())
+    lines = [line for line in lines if "".join(line.split()) != squeezed]  # a repeated title
+    notes: list[tuple[int, str]] = []
+    if not marked_notes:
+        lines, notes = split_notes(lines)
+    texts = paragraphs(lines, markdown=markdown)
+    if not texts:
+        raise InputError(
+            ONLY_TITLE.format(title=title) if "title" in found else NO_TEXT, path=raw.origin
+        )
+    texts, footnotes, note_problem = link_notes(texts, notes)
+    texts = [normalise_punctuation(text) for text in texts]
+    footnotes = tuple(
+        Footnote(note.number, normalise_punctuation(note.text))
+        for note in footnotes or marked_notes
+    )
+    items = outline(texts, markdown=markdown)
+    cut = ends_mid_sentence(items)
+    metadata = merge_metadata(
+        sidecar=raw.sidecar,
+        fields=raw.fields,
+        found=found,
+        stem=stem,
+        source_file=raw.path.as_posix(),
+        encoding=raw.encoding,
+        script=detect_script(raw.text),
+        incomplete=cut is not None,
+    )
+    warnings = list(raw.warnings)
+    if metadata.incomplete and cut is not None:
+        warnings.append(
+            warning("incomplete", f"the text stops mid-sentence (…{cut}); marked incomplete")
+        )
+    if note_problem:
+        warnings.append(warning("footnotes", note_problem))
+    page = page or page_name(metadata.title, metadata.date)
+    speech = Speech(metadata, anchored(items, page), footnotes, tuple(warnings))
+    return speech, render(speech)
+
+
+def speech_to_json(speech: Speech, myst: str, *, page: str | None = None) -> dict[str, object]:
+    """What ``convert --json`` prints for one speech."""
+    meta = speech.metadata
+    data: dict[str, object] = {
+        "title": meta.title,
+        "date": meta.date,
+        "speaker": meta.speaker,
+        "place": meta.place,
+        "category": meta.category,
+        "source_url": meta.source_url,
+        "source_file": meta.source_file,
+        "incomplete": meta.incomplete,
+        "encoding": meta.encoding,
+        "script": meta.script,
+        "tags": list(meta.tags),
+        "page": page or page_name(meta.title, meta.date),
+        "headings": [
+            {"level": h.level, "text": strip_markers(h.text), "anchor": h.anchor}
+            for h in speech.headings
+        ],
+        "footnotes": len(speech.footnotes),
+        "warnings": list(speech.warnings),
+    }
+    for key in EXTRA_FIELDS:
+        if (value := getattr(meta, key, None)) is not None:
+            data[key] = value
+    data["myst"] = myst
+    return data
+
+
+def strip_markers(text: str) -> str:
+    """Text without its footnote markers (FOOTNOTE_OPEN number FOOTNOTE_CLOSE)."""
+    out, inside = [], False
+    for char in text:
+        if char == FOOTNOTE_OPEN:
+            inside = True
+        elif char == FOOTNOTE_CLOSE:
+            inside = False
+        elif not inside:
+            out.append(char)
+    return "".join(out)

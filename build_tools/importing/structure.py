@@ -1,0 +1,222 @@
+"""Lines → paragraphs (hard wraps undone) → blocks: outline headings (一、 （一） 1.), lead
+sentences in bold, plain paragraphs; and whether the text stops mid-sentence."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+
+from build_tools.importing.clean import FOOTNOTE_CLOSE, FOOTNOTE_OPEN, IDEOGRAPHIC_SPACE
+from build_tools.records import Block, Heading, Paragraph
+
+# Leading spaces or ideographic spaces: the indentation that starts a paragraph.
+INDENT = re.compile(f"^[ {IDEOGRAPHIC_SPACE}]+")
+# Wide (two-column) characters, to measure a line the way a fixed-width editor wrapped it.
+WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+)?$")
+_CN_NUMBER = "[一二三四五六七八九十百零〇]{1,4}"
+#: Outline numbering and the heading level it gives, outermost first.
+NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (2, re.compile(f"^{_CN_NUMBER}、")),  # 一、
+    (3, re.compile(f"^[（(]{_CN_NUMBER}[）)]")),  # （一） (一)
+    (4, re.compile(r"^\d{1,3}(?:[.．](?![\d.．])|、)")),  # 1. 1、 — not 1.5亿 or 2021.3
+    (5, re.compile(r"^[（(]\d{1,3}[）)]")),  # （1）
+    (6, re.compile("^[①-⑳]")),  # ①
+)
+HEADING_MAX = 50  #: a longer numbered line is a paragraph
+LEAD_MAX = 60  #: a longer first sentence is not bolded as a lead
+# Sentence-final (and clause-final) punctuation: a heading has none of it.
+SENTENCE_MARKS = re.compile(r"[。！？；!?;…]|[：:，,、]$")
+# The first sentence of a paragraph, for a numbered lead: up to 。！？ and closing quotes.
+FIRST_SENTENCE = re.compile(r"^.*?[。！？!?][”’」』）)]*")
+# A line that ends a sentence (or a clause before a list): it may end a paragraph.
+SENTENCE_END = re.compile(r"[。！？!?…：:；;][”’」』）)]*$|[”’」』]$")
+# What a complete text ends with, once closing quotes and brackets are set aside.
+FINAL = re.compile(f"[。！？!?….](?:[”’」』）)》〉】\"']|{FOOTNOTE_OPEN}\\d+{FOOTNOTE_CLOSE})*$")
+FOOTNOTE_REF = re.compile(f"{FOOTNOTE_OPEN}\\d+{FOOTNOTE_CLOSE}")
+LATIN_END = re.compile(r"[A-Za-z0-9]$")
+LATIN_START = re.compile(r"^[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    indented: bool
+    width: int
+
+
+def _width(text: str) -> int:
+    return len(text) + len(WIDE.findall(text))
+
+
+def numbering_level(text: str) -> int | None:
+    """The level a line's outline number gives it, or None."""
+    for level, pattern in NUMBERING:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def is_heading_text(text: str) -> bool:
+    """Short and not a sentence: no 。！？；…, not ending in ：，、."""
+    plain = FOOTNOTE_REF.sub("", text)
+    return len(plain) <= HEADING_MAX and not SENTENCE_MARKS.search(plain)
+
+
+def _breaks_before(line: _Line, markdown: bool) -> bool:
+    """A line that always starts a paragraph of its own: an outline item or a heading."""
+    return numbering_level(line.text) is not None or (
+        markdown and MARKDOWN_HEADING.match(line.text) is not None
+    )
+
+
+def _wrap_width(lines: list[_Line]) -> int | None:
+    """The column at which the text was hard-wrapped, if most lines end there."""
+    widths = [line.width for line in lines if line.text]
+    if len(widths) < 8:
+        return None
+    common, _ = Counter(min(w, 400) for w in widths).most_common(1)[0]
+    near = sum(1 for w in widths if common - 2 <= w <= common + 1)
+    longer = sum(1 for w in widths if w > common + 2)
+    if 16 <= common <= 160 and near >= 0.4 * len(widths) and longer <= 0.05 * len(widths):
+        return common
+    return None
+
+
+def _join(left: str, right: str) -> str:
+    """Two pieces of a wrapped paragraph: a space only between two Latin words."""
+    if LATIN_END.search(left) and LATIN_START.match(right):
+        return f"{left} {right}"
+    return left + right
+
+
+def paragraphs(raw_lines: list[str], *, markdown: bool = False) -> list[str]:
+    """Group lines into paragraphs; a blank line always ends one. A text is read as one of:
+    indented (an indented line starts a paragraph, others continue it), hard-wrapped at a
+    fixed width, wrapped anywhere (most lines stop mid-sentence: a line continues until one
+    ends a sentence), or one paragraph per line."""
+    lines = [
+        _Line(text := line.strip(f" {IDEOGRAPHIC_SPACE}"), bool(INDENT.match(line)), _width(text))
+        for line in raw_lines
+    ]
+    filled = [line for line in lines if line.text]
+    if not filled:
+        return []
+    indented = sum(1 for line in filled if line.indented)
+    width = _wrap_width(lines)
+    typical = sorted(line.width for line in filled)[len(filled) // 2]
+    inner = [
+        line
+        for line, after in pairwise(lines)
+        if line.text
+        and after.text
+        and not _standalone(line, markdown)
+        and not _standalone(after, markdown)
+    ]
+    open_ended = sum(1 for line in inner if not SENTENCE_END.search(line.text))
+    out: list[str] = []
+    current: str | None = None
+    previous: _Line | None = None
+    for line in lines:
+        if not line.text:
+            if current is not None:
+                out.append(current)
+            current, previous = None, None
+            continue
+        if current is None or previous is None or _breaks_before(line, markdown):
+            starts = True
+        elif 0.15 * len(filled) <= indented < len(filled):  # indented paragraphs
+            starts = line.indented or previous.width < 0.6 * (width or typical)
+        elif width is not None:  # hard-wrapped at a fixed width
+            starts = previous.width < width - 2
+        elif len(inner) >= 3 and open_ended >= 0.5 * len(inner):  # wrapped anywhere
+            starts = bool(SENTENCE_END.search(previous.text)) or _standalone(previous, markdown)
+        else:  # one paragraph per line
+            starts = True
+        if starts:
+            if current is not None:
+                out.append(current)
+            current = line.text
+        else:
+            current = _join(current, line.text)
+        previous = line
+    if current is not None:
+        out.append(current)
+    return out
+
+
+def _standalone(line: _Line, markdown: bool) -> bool:
+    """An outline item, a Markdown heading, or a short line that is no sentence."""
+    return _breaks_before(line, markdown) or (
+        len(line.text) <= HEADING_MAX // 2 and is_heading_text(line.text)
+    )
+
+
+@dataclass(frozen=True)
+class Outlined:
+    """A paragraph classified: a heading (level, before anchors) or a paragraph."""
+
+    text: str
+    level: int | None = None
+    lead: str | None = None
+
+
+def outline(texts: list[str], *, markdown: bool = False) -> list[Outlined]:
+    """Headings where a numbered line is short and no sentence; a numbered first sentence of a
+    longer paragraph becomes its lead, for a numbering level only when every lead of that level
+    is short (siblings look alike). Levels never skip: a （一） with no 一、 above it is 2."""
+    leads: dict[int, bool] = {}
+    for text in texts:
+        if (natural := numbering_level(text)) is not None and not is_heading_text(text):
+            lead = FIRST_SENTENCE.match(text)
+            fits = lead is not None and len(lead[0]) <= LEAD_MAX
+            leads[natural] = leads.get(natural, True) and fits
+    out: list[Outlined] = []
+    current = 1  # the title
+    for text in texts:
+        level: int | None = None
+        natural = numbering_level(text)
+        if markdown and (match := MARKDOWN_HEADING.match(text)):
+            level, text = max(2, len(match["marks"])), match["text"]
+        elif natural is not None and is_heading_text(text):
+            level = natural
+        if level is not None:
+            current = min(level, current + 1)
+            out.append(Outlined(text, current))
+        elif natural is not None and leads.get(natural) and (lead := FIRST_SENTENCE.match(text)):
+            out.append(Outlined(text[lead.end() :], lead=lead[0]))
+        else:
+            out.append(Outlined(text))
+    return out
+
+
+def anchored(items: list[Outlined], page: str) -> tuple[Block, ...]:
+    """Blocks with explicit anchors ``<page>-h<outline path>``: h1, h1-2, h1-2-1…"""
+    counters: list[int] = []
+    blocks: list[Block] = []
+    for item in items:
+        if item.level is None:
+            blocks.append(Paragraph(item.text, item.lead))
+            continue
+        depth = item.level - 1
+        counters = counters[:depth]
+        counters += [0] * (depth - len(counters))
+        counters[depth - 1] += 1
+        path = "-".join(str(n) for n in counters)
+        blocks.append(Heading(item.level, item.text, f"{page}-h{path}"))
+    return tuple(blocks)
+
+
+def ends_mid_sentence(items: list[Outlined]) -> str | None:
+    """The last words when the text stops mid-sentence (or on a heading), else None."""
+    if not items:
+        return None
+    last = items[-1]
+    text = (last.lead or "") + last.text
+    if last.level is not None or not FINAL.search(text.rstrip()):
+        return FOOTNOTE_REF.sub("", text)[-12:]
+    return None
