@@ -248,3 +248,14 @@ def test_unclosed_code_fence_keeps_the_rest() -> None:
 
 def test_unmatched_backtick_does_not_swallow_the_paragraph() -> None:
     assert convert_myst(doc("后来 ` 发展\n\n头发`\n"), HANT) == doc("後來 ` 發展\n\n頭髮`\n")
+
+
+def test_indented_code_is_kept_but_list_paragraphs_are_text() -> None:
+    text = doc("后来\n\n    代码后来\n\n    还是代码\n后来\n\n1. 后来\n\n    列表里的后来\n")
+    assert convert_myst(text, HANT) == doc(
+        "後來\n\n    代码后来\n\n    还是代码\n後來\n\n1. 後來\n\n    列表裏的後來\n"
+    )
+
+
+def test_indented_continuation_line_is_text() -> None:
+    assert convert_myst(doc("后来\n    后来\n"), HANT) == doc("後來\n    後來\n")

@@ -8,9 +8,10 @@ comments and tags, URLs, backslash escapes, MyST comments, and ``{nocvt}`…` ``
 ```` ```{nocvt} ```` blocks. The scanner reads lines once and runs one precompiled regex
 over each run of text, so it costs a fraction of what OpenCC itself costs.
 
-Not recognised (documented in README.md): indented code blocks (use fences), ``$…$`` math,
-and non-ASCII characters in bare URLs and e-mail addresses (write ``<…>`` autolinks or
-``{nocvt}`` for those; ASCII is never changed by OpenCC).
+Indented code blocks are kept too (an indented line after a blank line, outside a list).
+Not recognised (documented in README.md): ``$…$`` math, and non-ASCII characters in bare
+URLs and e-mail addresses (write ``<…>`` autolinks or ``{nocvt}`` for those; ASCII is
+never changed by OpenCC).
 """
 
 from __future__ import annotations
@@ -106,9 +107,14 @@ TEXT_ARGUMENT = frozenset(
 #: Directive options whose value is text.
 TEXT_OPTIONS = frozenset(["caption", "alt", "title", "header", "subtitle", "tooltip"])
 # A line that may open a block construct; every other line is text (the fast path).
-_BLOCK = re.compile(r"[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)")
+_STARTS = r"[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)|(?: {4}| {0,3}\t)[ \t]*\S"
+_BLOCK = re.compile(_STARTS)
 # The next such line: starting with a literal newline lets the engine jump from line to line.
-_NEXT_BLOCK = re.compile(r"\n[ \t]*(?:```|~~~|:::|\(|%|\[|\+\+\+|<!--)")
+_NEXT_BLOCK = re.compile(rf"\n(?:{_STARTS})")
+# An indented line (four spaces or a tab): code, after a blank line and outside a list.
+_INDENTED = re.compile(r"(?: {4}| {0,3}\t)[ \t]*\S")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|\r?$)")
 # A fence: indentation, the fence, the info string (CommonMark allows no ` in a ` info).
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,}|:{3,})[ \t]*(.*?)[ \t]*\r?$")
 _DIRECTIVE = re.compile(r"\{([^{}\s]+)\}[ \t]*")
@@ -231,6 +237,8 @@ class _Scanner:
         """Handle the line at ``start``; return where the next unhandled line starts."""
         doc = self.doc
         after = min(end + 1, len(doc))
+        if _INDENTED.match(doc, start, end) and self.opens_indented_code(start):
+            return self.indented_code(start)
         if not _BLOCK.match(doc, start, end):
             if self.text_from is None:
                 self.text_from = start
@@ -260,23 +268,52 @@ class _Scanner:
             self.text_from = start
         return after
 
+    def opens_indented_code(self, start: int) -> bool:
+        """Whether the indented line at ``start`` begins an indented code block: it follows
+        a blank line or a heading (not a paragraph it would continue), and no list item
+        above it owns the indentation."""
+        doc = self.doc
+        if start == 0:
+            return True
+        previous = doc.rfind("\n", 0, start - 1) + 1
+        if doc[previous : start - 1].strip() and not _ATX_HEADING.match(doc, previous, start - 1):
+            return False
+        pos = previous
+        while pos > 0:  # back over blank and indented lines to the block that holds them
+            line_end = pos - 1
+            line_start = doc.rfind("\n", 0, line_end) + 1
+            if doc[line_start:line_end].strip():
+                if _LIST_ITEM.match(doc, line_start, line_end):
+                    return False
+                if doc[line_start] not in " \t":
+                    return True
+            pos = line_start
+        return True
+
+    def indented_code(self, start: int) -> int:
+        """Keep an indented code block: its indented lines and the blank lines between."""
+        doc, pos, stop = self.doc, start, start
+        while pos < len(doc):
+            nl = doc.find("\n", pos)
+            end = len(doc) if nl < 0 else nl
+            if _INDENTED.match(doc, pos, end):
+                stop = min(end + 1, len(doc))
+            elif doc[pos:end].strip():
+                break
+            pos = end + 1
+        self.keep(start, stop)
+        return stop
+
     def fence(self, start: int, end: int, fence: re.Match[str]) -> int:
         after = min(end + 1, len(self.doc))
         char, length, info = fence[1][0], len(fence[1]), fence[2]
-        if not info:
-            if self.stack and self.stack[-1][0] == char and length >= self.stack[-1][1]:
-                self.stack.pop()
-                self.keep(start, after)
-                return after
-            if char == ":":
-                self.text_from = start if self.text_from is None else self.text_from
-                return after
-            return self.kept_block(start, after, char, length)
+        closes = bool(self.stack) and self.stack[-1][0] == char and length >= self.stack[-1][1]
+        if not info and closes:
+            self.stack.pop()
+            self.keep(start, after)
+            return after
         directive = _DIRECTIVE.match(info)
-        if not directive:
-            if char == ":":
-                self.text_from = start if self.text_from is None else self.text_from
-                return after
+        if not directive:  # code: ``` and ~~~ fences, and a colon fence MyST shows literally
             return self.kept_block(start, after, char, length)
         name = directive[1].lower()
         if name in KEPT_BODY:  # a caption or alt option is still text
