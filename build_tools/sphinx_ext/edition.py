@@ -1,17 +1,51 @@
 """Per-edition behaviour: language settings, text conversion at source-read, lang attributes.
 
-Every piece of Chinese text the extension generates goes through ``convert_text`` here (or
-is written as MyST before ``source-read`` converts it), so each edition reads in its script.
+Every piece of Chinese text the extension generates is either written as MyST before
+``source-read`` converts it, or converted here with ``Spelling.text``, so each edition reads
+in its own script. Conversion itself is ``build_tools.variants.convert``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import logging
 
-from build_tools.variants import table
+from build_tools.errors import InputError
+from build_tools.variants import convert, sphinx_setup, table
+from build_tools.variants.dictionary import UserDictionary, project_dictionary
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How one build spells text: the edition, its quotation marks, the user dictionary."""
+
+    variant: table.Variant
+    corner_quotes: bool = True
+    dictionary: UserDictionary | None = None
+
+    @property
+    def script(self) -> str:
+        """The script the edition is written in: "hant" for the Traditional editions."""
+        return "hant" if self.variant.traditional else "hans"
+
+    def text(self, text: str, script: str = "hans") -> str:
+        """Plain ``text`` written in ``script`` (Simplified by default), in this edition."""
+        if not text:
+            return text
+        return convert.convert_text(
+            text,
+            self.variant,
+            script=script,
+            corner_quotes=self.corner_quotes,
+            dictionary=self.dictionary,
+        )
 
 
 def variant_of(config: Config) -> table.Variant:
@@ -19,32 +53,32 @@ def variant_of(config: Config) -> table.Variant:
     return table.get(config.book_variant)
 
 
-def script_of(variant: table.Variant) -> str:
-    """The script an edition is written in: "hant" for the Traditional editions."""
-    return "hant" if variant.traditional else "hans"
+def spelling(config: Config, srcdir: str | Path, variant: table.Variant | None = None) -> Spelling:
+    """The spelling of this build (or of ``variant`` with this build's settings)."""
+    return Spelling(
+        variant or variant_of(config),
+        corner_quotes=bool(getattr(config, sphinx_setup.CORNER_QUOTES, True)),
+        dictionary=project_dictionary(srcdir),
+    )
 
 
-def needs_conversion(variant: table.Variant, script: str) -> bool:
-    return (variant.from_hant if script == "hant" else variant.from_hans) is not None
+def to_script(simplified: str, script: str, *, dictionary: UserDictionary | None = None) -> str:
+    """Simplified ``simplified`` as a file written in ``script`` spells it (to find terms)."""
+    if script == "hans":
+        return simplified
+    edition = {"hant-tw": "zh-TW", "hant-hk": "zh-HK"}.get(script, "zh-Hant")
+    return convert.convert_text(
+        simplified, table.get(edition), corner_quotes=False, dictionary=dictionary
+    )
 
 
-def convert_text(text: str, variant: table.Variant, script: str = "hans") -> str:
-    """Plain text written in ``script`` ("hans"/"hant"), spelt for ``variant``."""
-    if not text or not needs_conversion(variant, script):
-        return text
-    from build_tools.variants.convert import convert_text as convert
-
-    return convert(text, variant, script=script)
-
-
-def to_script(text: str, script: str) -> str:
-    """Simplified ``text`` spelt in ``script``: how a glossary term reads in a speech file."""
-    return convert_text(text, table.get("zh-Hant"), "hans") if script == "hant" else text
-
-
-def to_hans(text: str, script: str) -> str:
+def to_hans(text: str, script: str, *, dictionary: UserDictionary | None = None) -> str:
     """``text`` written in ``script``, in Simplified spelling: the key names are grouped on."""
-    return convert_text(text, table.get("zh-Hans"), script) if script == "hant" else text
+    if script == "hans":
+        return text
+    return convert.convert_text(
+        text, table.get("zh-Hans"), script=script, corner_quotes=False, dictionary=dictionary
+    )
 
 
 def _configure(app: Sphinx, config: Config) -> None:
@@ -52,31 +86,33 @@ def _configure(app: Sphinx, config: Config) -> None:
     variant = table.get(config.book_variant)
     changed = config.language != variant.sphinx_language
     config.language = variant.sphinx_language
-    config.epub_language = variant.name
+    config.epub_language = variant.bcp47
     config.html_search_language = "zh"
     # html_baseurl names the published site; each edition lives in <site>/<edition>/.
     if not config.book_site_url:
         config.book_site_url = config.html_baseurl
     if config.book_site_url:
-        root = config.book_site_url.rstrip("/") + "/"
-        config.html_baseurl = f"{root}{variant.name}/"
+        config.html_baseurl = f"{config.book_site_url.rstrip('/')}/{variant.folder}/"
         if hasattr(config, "ogp_site_url"):
             config.ogp_site_url = config.html_baseurl
     if changed:
         # Sphinx loads its message catalogue before config-inited; load it again for the
-        # edition's language ("Index", "Search", ...). Themes load theirs later, at builder
-        # creation, and so get the edition's language already.
+        # edition's language ("Index", "Search", ...). Themes load theirs later, when the
+        # builder is created, and so get the edition's language already.
         app._init_i18n()
 
 
 def _convert_source(app: Sphinx, docname: str, content: list[str]) -> None:
     """Convert the document's text (never its markup) to this edition's script."""
-    variant = variant_of(app.config)
-    if not needs_conversion(variant, "hans") and "\nscript: hant" not in content[0][:2000]:
-        return  # a Simplified page in an edition that keeps Simplified as is
-    from build_tools.variants.convert import convert_myst
-
-    content[0] = convert_myst(content[0], variant)
+    how = spelling(app.config, app.srcdir)
+    try:
+        content[0] = convert.convert_myst(
+            content[0], how.variant, corner_quotes=how.corner_quotes, dictionary=how.dictionary
+        )
+    except InputError as err:
+        logger.warning(
+            f"{err}; the page is left unconverted", location=docname, type="book", subtype="script"
+        )
 
 
 def _html_context(
@@ -84,12 +120,13 @@ def _html_context(
 ) -> None:
     """``<html lang>`` is the edition's BCP 47 tag; pydata-sphinx-theme prints ``language``
     there, which Sphinx sets to the message catalogue (zh_CN), so give templates the tag."""
-    tag = variant_of(app.config).name
+    tag = variant_of(app.config).bcp47
     context["lang_attr"] = tag
     context["language"] = tag
 
 
 def setup(app: Sphinx) -> None:
+    sphinx_setup.register(app)
     app.connect("config-inited", _configure, priority=100)
     app.connect("source-read", _convert_source)
     app.connect("html-page-context", _html_context)

@@ -40,10 +40,7 @@ class BookLanding(SphinxDirective):
         collection = state.collection(self.env)
         if collection is None:
             return []
-        variant = edition.variant_of(self.config)
-
-        def t(text: str) -> str:
-            return edition.convert_text(text, variant, "hans")
+        t = edition.spelling(self.config, self.env.srcdir).text
 
         docname = self.env.docname
         entries = collection.entries
@@ -113,10 +110,10 @@ class DownloadLinks(SphinxPostTransform):
     default_priority = 100
 
     def run(self, **kwargs: object) -> None:
-        variant = edition.variant_of(self.config)
+        t = edition.spelling(self.config, self.env.srcdir).text
         for node in list(self.document.findall(book_downloads)):
             paragraph = nodes.paragraph(classes=["book-downloads"])
-            paragraph += nodes.Text(edition.convert_text("下载电子书（EPUB）：", variant, "hans"))
+            paragraph += nodes.Text(t("下载电子书（EPUB）："))
             for i, other in enumerate(editions(self.config)):
                 paragraph += [nodes.Text(" · ")] if i else []
                 href = epub_href(self.config, self.env.docname, other.name)

@@ -58,9 +58,9 @@ def _build_model(app: Sphinx) -> _Model | None:
     indexes = tuple(
         (f"{COLLECTION_FOLDER}/{n}", _title(env, f"{COLLECTION_FOLDER}/{n}")) for n in INDEX_PAGES
     )
-    variant = edition.variant_of(app.config)
+    t = edition.spelling(app.config, app.srcdir).text
     words = ("目录", "索引", "下载 EPUB", "全书", "本部分", "版本", "本部分全部演讲")
-    labels = {w: edition.convert_text(w, variant, "hans") for w in words}
+    labels = {w: t(w) for w in words}
     return _Model(parts, members, part_of, indexes, labels)
 
 
@@ -125,10 +125,11 @@ def _page_context(
         href = epub_href(app.config, pagename, variant.name, key)
         downloads.append({"text": model.labels["本部分"], "href": href})
     context["book_downloads"] = downloads
-    context["metatags"] = context.get("metatags", "") + _head_tags(app, pagename, target, context)
+    context["metatags"] = context.get("metatags", "") + _head_tags(app, target, context)
+    _escape_for_opengraph(app, pagename, context)
 
 
-def _head_tags(app: Sphinx, pagename: str, target: str, context: dict[str, Any]) -> str:
+def _head_tags(app: Sphinx, target: str, context: dict[str, Any]) -> str:
     """The page's description, and its address in the other editions for search engines."""
     tags = []
     description = (context.get("meta") or {}).get("og:description")
@@ -140,6 +141,28 @@ def _head_tags(app: Sphinx, pagename: str, target: str, context: dict[str, Any])
             href = escape(f"{site}/{other.name}/{target}")
             tags.append(f'<link rel="alternate" hreflang="{other.name}" href="{href}" />')
     return "\n" + "\n".join(tags) + "\n" if tags else ""
+
+
+def _escape_for_opengraph(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+    """sphinxext-opengraph writes ``og:`` values into attributes unescaped, and takes the
+    page title unescaped; speech titles are untrusted, so hand it escaped values."""
+    meta = dict(context.get("meta") or {})
+    title = app.env.titles.get(pagename)
+    if title is not None:
+        meta["og:title"] = escape(title.astext())
+    if "og:description" in meta:
+        meta["og:description"] = escape(meta["og:description"])
+    context["meta"] = meta
+
+
+def _escape_theme_titles(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """sphinx-book-theme puts the raw title text in ``pagetitle`` (printed unescaped in the
+    print-only header) and ``root_title``: escape them after it has set them."""
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = escape(context[key])
 
 
 def _nav_signatures(model: _Model) -> dict[str, str]:
@@ -172,4 +195,5 @@ def setup(app: Sphinx) -> None:
     app.connect("write-started", _write_started)
     # Before sphinxext-opengraph (500), which then keeps our meta description.
     app.connect("html-page-context", _page_context, priority=400)
+    app.connect("html-page-context", _escape_theme_titles, priority=900)
     app.connect("env-get-updated", _env_get_updated)

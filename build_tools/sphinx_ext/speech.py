@@ -21,7 +21,6 @@ from build_tools.sphinx_ext import edition, state
 from build_tools.sphinx_ext.catalogue import Entry, format_date, slugify
 from build_tools.sphinx_ext.collection import Collection
 from build_tools.sphinx_ext.links import IndexEntry, in_book_block, link_mentions, link_terms, xref
-from build_tools.variants.table import Variant
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class SpeechPage(SphinxTransform):
         entry = collection.by_docname.get(docname) if collection else None
         if collection is None or entry is None:
             return
-        page = SpeechContext(collection, entry, edition.variant_of(self.config))
+        page = SpeechContext(collection, entry, edition.spelling(self.config, self.env.srcdir))
         section = self.document.next_node(nodes.section)
         body: nodes.Element = section if section is not None else self.document
         body["classes"].append("book-speech")
@@ -67,20 +66,20 @@ class SpeechPage(SphinxTransform):
 class SpeechContext:
     """One speech being enriched: its entry, the collection, and the edition's spelling."""
 
-    def __init__(self, collection: Collection, entry: Entry, variant: Variant) -> None:
+    def __init__(self, collection: Collection, entry: Entry, spelling: edition.Spelling) -> None:
         self.collection = collection
         self.entry = entry
         self.docname = entry.docname
-        self.variant = variant
-        self.script = edition.script_of(variant)
+        self.spelling = spelling
+        self.script = spelling.script
 
     def t(self, simplified: str) -> str:
         """Text the extension writes (in Simplified), in the edition's spelling."""
-        return edition.convert_text(simplified, self.variant, "hans")
+        return self.spelling.text(simplified)
 
     def v(self, value: str, entry: Entry | None = None) -> str:
         """A metadata value of ``entry`` (this speech by default), in the edition's spelling."""
-        return edition.convert_text(value, self.variant, (entry or self.entry).script)
+        return self.spelling.text(value, (entry or self.entry).script)
 
     def ref(self, kind: str, target: str, text: str, *, explicit: bool = True) -> nodes.Node:
         return xref(kind, target, text, self.docname, explicit=explicit)

@@ -9,6 +9,7 @@ bookkeeping that keeps incremental builds exact (``env-get-outdated``, purge and
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -21,6 +22,7 @@ from build_tools.sphinx_ext import edition, pages
 from build_tools.sphinx_ext.catalogue import scan
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection
 from build_tools.sphinx_ext.glossary import load_glossary
+from build_tools.variants.dictionary import project_dictionary
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,10 @@ def _builder_inited(app: Sphinx) -> None:
     glossary = load_glossary(glossary_path)
     for problem in glossary.problems:
         logger.warning(problem, type="book", subtype="glossary")
-    entries, problems = scan(srcdir, glossary, _scan_cache(env), to_script=edition.to_script)
+    dictionary = project_dictionary(srcdir)
+    to_script = functools.partial(edition.to_script, dictionary=dictionary)
+    to_hans = functools.partial(edition.to_hans, dictionary=dictionary)
+    entries, problems = scan(srcdir, glossary, _scan_cache(env), to_script=to_script)
     for path, problem in problems:
         logger.warning(
             BAD_FRONT_MATTER.format(problem=problem),
@@ -72,7 +77,7 @@ def _builder_inited(app: Sphinx) -> None:
             subtype="config",
         )
         grouping = "year"
-    result = Collection(tuple(entries), glossary, grouping, to_hans=edition.to_hans)
+    result = Collection(tuple(entries), glossary, grouping, to_hans=to_hans)
     _COLLECTIONS[env] = result
     folder = srcdir / COLLECTION_FOLDER
     touched = pages.write_pages(folder, pages.render_pages(result))

@@ -8,5 +8,5 @@ import build_tools
 _top = runpy.run_path(str(Path(build_tools.__file__).resolve().parents[1] / "conf.py"))
 globals().update({k: v for k, v in _top.items() if not k.startswith("_")})
 
-book_editions = "zh-Hans"  # one edition: no conversion backend needed
+book_editions = "zh-Hans,zh-Hant"
 nitpicky = True

@@ -1,0 +1,347 @@
+"""The book the extension makes of the ``book`` test root, in zh-Hans and zh-Hant.
+
+Built once per edition with ``sphinx.testing``; assertions look at the article body only
+(``<article>``), except where the chrome is the subject (edition switch, nav, ``<html lang>``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+LABOUR = "speeches/2010-06-06-laodongju-chuangxian"
+WUSHENG = "speeches/1927-02-16-wusheng-de-zhongguo"
+NOTE = "speeches/2026-01-01-bianji-shuoming"
+
+#: sphinx-sitemap, the themes and myst-parser use ``.app`` attributes Sphinx 9 deprecates (they
+#: still work); our own code is held to the warnings-are-errors rule.
+THIRD_PARTY_DEPRECATIONS = [
+    pytest.mark.filterwarnings(f"ignore::sphinx.deprecation.RemovedInSphinx11Warning:{module}")
+    for module in (
+        "sphinx_sitemap",
+        "sphinx_book_theme",
+        "myst_parser",
+        "pydata_sphinx_theme",
+        "sphinxext",
+    )
+]
+pytestmark = THIRD_PARTY_DEPRECATIONS
+
+
+@dataclass
+class Built:
+    edition: str
+    outdir: Path
+    srcdir: Path
+    warnings: str
+
+    def page(self, docname: str) -> str:
+        return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
+
+    def soup(self, docname: str) -> BeautifulSoup:
+        return BeautifulSoup(self.page(docname), "html.parser")
+
+    def article(self, docname: str) -> Tag:
+        """The page's ``<article>``: the content, without the theme's chrome."""
+        article = self.soup(docname).find("article", class_="bd-article")
+        assert isinstance(article, Tag), docname
+        return article
+
+
+def build(
+    srcdir: Path, edition: str, *, builder: str = "html", **overrides: object
+) -> SphinxTestApp:
+    warning = StringIO()
+    app = SphinxTestApp(
+        builder,
+        srcdir=srcdir,
+        builddir=srcdir / "_build" / edition,
+        confoverrides={"book_variant": edition, **overrides},
+        status=StringIO(),
+        warning=warning,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@pytest.fixture(scope="module")
+def books(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    srcdir = tmp_path_factory.mktemp("book") / "src"
+    shutil.copytree(rootdir / "test-book", srcdir)
+    result = {}
+    for edition in ("zh-Hans", "zh-Hant"):
+        app = build(srcdir, edition)
+        result[edition] = Built(edition, Path(app.outdir), srcdir, app.warning.getvalue())  # type: ignore[attr-defined]
+    return result
+
+
+@pytest.fixture(scope="module")
+def hans(books: dict[str, Built]) -> Built:
+    return books["zh-Hans"]
+
+
+@pytest.fixture(scope="module")
+def hant(books: dict[str, Built]) -> Built:
+    return books["zh-Hant"]
+
+
+def texts(elements: list[Tag]) -> list[str]:
+    return [" ".join(e.get_text().split()) for e in elements]
+
+
+# -- the build -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_build_prints_no_warnings(books: dict[str, Built], edition: str) -> None:
+    assert books[edition].warnings == ""
+
+
+def test_generated_pages_and_parts_manifest(hans: Built) -> None:
+    folder = hans.srcdir / "_collection"
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
+    assert pages == [
+        "categories.md", "chronological.md", "glossary.md", "parts/1922.md", "parts/1923.md",
+        "parts/1924.md", "parts/1927.md", "parts/2010.md", "parts/2026.md", "parts/undated.md",
+        "speakers.md", "tags.md", "years.md",
+    ]  # fmt: skip
+    manifest = json.loads((folder / "parts.json").read_text(encoding="utf-8"))
+    assert manifest["grouping"] == "year"
+    assert [p["key"] for p in manifest["parts"]][-2:] == ["2026", "undated"]
+    assert manifest["parts"][4]["speeches"] == [LABOUR]
+
+
+# -- a speech page -------------------------------------------------------------------------
+
+
+def test_speech_opens_with_its_metadata(hans: Built) -> None:
+    article = hans.article(LABOUR)
+    header = article.select("div.book-meta")[0]
+    assert texts(header.select("dt")) == [
+        "日期:",
+        "类别:",
+        "标签:",
+        "所属部分:",
+        "来源:",
+        "原始文件:",
+    ]
+    assert texts(header.select("dd")) == [
+        "2010年6月6日", "动员讲话", "党建、创先争优", "2010年",
+        "原文链接（www.wenmi123.com）", "raw/speeches/劳动局创先争优动员讲话稿.txt",
+    ]  # fmt: skip
+    hrefs = [a.get("href") for a in header.select("a")]
+    assert hrefs == [
+        "../_collection/years.html#year-2010",
+        "../_collection/categories.html#category-dongyuanjianghua",
+        "../_collection/tags.html#tag-dangjian",
+        "../_collection/tags.html#tag-chuangxianzhengyou",
+        "../_collection/parts/2010.html#part-2010",
+        "https://www.wenmi123.com/article/167094.html",
+    ]
+    # The header follows the title; the notice follows the header.
+    section = article.select("section.book-speech")[0]
+    children = section.find_all(recursive=False)
+    assert [c.name for c in children][:3] == ["h1", "div", "div"]
+    notice = children[2]
+    assert "book-incomplete" in notice["class"]
+    assert texts([notice]) == ["文本不完整 原始文本有缺损或在结尾处被截断，以下并非全文。"]
+
+
+def test_complete_speech_has_no_notice_and_a_speaker(hans: Built) -> None:
+    article = hans.article(WUSHENG)
+    assert not article.select(".book-incomplete")
+    header = article.select("div.book-meta")[0]
+    assert "演讲者:" in texts(header.select("dt"))
+    speaker = header.select("a[href$='#speaker-luxun']")
+    assert texts(speaker) == ["鲁迅"]
+
+
+def test_related_speeches_at_most_five_deterministic(hans: Built) -> None:
+    related = hans.article(WUSHENG).select("div.book-related li")
+    assert texts(related) == [
+        "未有天才之前 1924年1月17日 · 鲁迅",
+        "读书杂谈 1927年7月16日 · 鲁迅",
+        "娜拉走后怎样 1923年12月26日 · 鲁迅",
+        "敬业与乐业 1922年8月14日 · 梁启超",
+        "最苦与最乐 日期不详 · 梁启超",
+    ]
+    assert not hans.article(LABOUR).select("div.book-related")  # shares nothing
+
+
+def test_first_occurrence_of_a_term_links_to_the_glossary(hans: Built) -> None:
+    article = hans.article(LABOUR)
+    links = article.select("a.book-term")
+    assert [(a.get_text(), a.get("href")) for a in links] == [
+        ("创先争优", "../_collection/glossary.html#term-chuangxian-zhengyou"),
+        ("科学发展观", "../_collection/glossary.html#term-kexue-fazhanguan"),
+    ]
+    first_paragraph = article.select("section.book-speech > p")[0]
+    before = first_paragraph.get_text().split("创先争优")[0]
+    assert "深入开展" in before  # the link is on the first occurrence, not a later one
+    assert article.select("span#book-term-chuangxian-zhengyou")  # the index target
+
+
+def test_titles_in_brackets_link_to_the_speeches(hans: Built) -> None:
+    article = hans.article(NOTE)
+    links = [(a.get_text(), a.get("href")) for a in article.select("section > p a")]
+    assert links == [
+        ("娜拉走后怎样", "1923-12-26-nala-zouhou-zenyang.html"),
+        ("未有天才之前", "1924-01-17-weiyou-tiancai-zhiqian.html"),
+    ]  # 《海的夫人》 is not in the collection
+    own = hans.article(WUSHENG).select("section.book-speech > p")[0]
+    assert own.get_text() == "我现在所讲的题目是：《无声的中国》。" and not own.select("a")
+
+
+# -- the collection pages ------------------------------------------------------------------
+
+
+def test_part_page_lists_its_speeches_with_date_speaker_place(hans: Built) -> None:
+    article = hans.article("_collection/parts/1927")
+    assert texts(article.select("h1")) == ["1927年#"]
+    assert texts(article.select("li")) == [
+        "无声的中国 1927年2月16日 · 鲁迅 · 香港青年会",
+        "读书杂谈 1927年7月16日 · 鲁迅 · 广州知用中学",
+    ]
+
+
+def test_index_pages_have_stable_anchors(hans: Built) -> None:
+    speakers = hans.article("_collection/speakers")
+    assert [s.get("id") for s in speakers.select("section section")] == [
+        "speaker-liangqichao", "speaker-luxun", "speaker-bianjibu",
+    ]  # fmt: skip
+    tags = hans.article("_collection/tags")
+    assert texts(tags.select("#tag-funv li")) == [
+        "娜拉走后怎样 1923年12月26日 · 鲁迅 · 讲演", "编辑说明 2026年1月 · 编辑部 · 说明",
+    ]  # fmt: skip
+    years = hans.article("_collection/years")
+    assert [s.get("id") for s in years.select("section section")][-1] == "year-undated"
+
+
+def test_glossary_lists_the_speeches_that_use_each_term(hans: Built) -> None:
+    glossary = hans.article("_collection/glossary")
+    entry = glossary.select("#term-wenxue-geming")[0]
+    assert texts(entry.select("li")) == ["无声的中国 1927年2月16日"]
+    assert "知用中学：读书杂谈" in texts(glossary.select("#book-organisations li"))
+
+
+def test_general_index_has_speakers_places_organisations_terms(hans: Built) -> None:
+    index = hans.page("genindex")
+    assert 'href="speeches/1927-02-16-wusheng-de-zhongguo.html#book-meta">无声的中国</a>' in index
+    assert 'href="speeches/1927-07-16-dushu-zatan.html#book-org-zhiyong-zhongxue">读书杂谈' in index
+    assert (
+        'href="speeches/2010-06-06-laodongju-chuangxian.html#book-term-kexue-fazhanguan"' in index
+    )
+    assert "香港青年会" in index
+    letters = re.findall(r'<h2 id="([A-Z])">', index)
+    assert letters == sorted(letters) and "L" in letters  # 鲁迅 and 梁启超 under L
+
+
+def test_landing_page_overview_ways_in_and_downloads(hans: Built) -> None:
+    article = hans.article("index")
+    assert "本文集收录演讲与报告 8 篇，时间从1922年8月14日到2026年1月。" in texts(
+        article.select("p")
+    )
+    downloads = article.select("p.book-downloads a")
+    assert [(a.get_text(), a.get("href")) for a in downloads] == [
+        ("简体", "../downloads/speeches-zh-Hans.epub"),
+        ("繁體", "../downloads/speeches-zh-Hant.epub"),
+    ]
+    ways = [a.get("href") for a in article.select("ul.book-ways-in a")]
+    assert "_collection/parts/1922.html#part-1922" in ways
+    assert "_collection/speakers.html#book-speakers" in ways
+    assert "search.html" in ways and "genindex.html" in ways
+
+
+# -- editions and chrome -------------------------------------------------------------------
+
+
+def test_html_lang_and_edition_switch(books: dict[str, Built]) -> None:
+    for edition, other, label in (("zh-Hans", "zh-Hant", "繁體"), ("zh-Hant", "zh-Hans", "简体")):
+        page = books[edition].page(WUSHENG)
+        assert f'<html lang="{edition}"' in page
+        switch = BeautifulSoup(page, "html.parser").select("nav.book-edition-switch")[0]
+        link = switch.select("a")[0]
+        assert (link.get_text(), link.get("href")) == (label, f"../../{other}/{WUSHENG}.html")
+        assert switch.select("[aria-current]")[0].get("lang") == edition
+
+
+def test_sidebar_shows_parts_and_the_current_part_only(hans: Built) -> None:
+    nav = hans.soup(WUSHENG).select("nav.book-nav")[0]
+    parts = nav.select("li.toctree-l1 > a")
+    assert "1927年" in texts(parts) and "2010年" in texts(parts)
+    assert texts(nav.select("li.toctree-l2 > a")) == ["无声的中国", "读书杂谈"]
+    downloads = hans.soup(WUSHENG).select("nav.book-downloads-nav a")
+    assert [a.get("href") for a in downloads] == [
+        "../../downloads/speeches-zh-Hans.epub",
+        "../../downloads/speeches-zh-Hans-1927.epub",
+    ]
+
+
+def test_traditional_edition_converts_generated_text(hant: Built) -> None:
+    article = hant.article(LABOUR)
+    assert texts(article.select("div.book-meta dt"))[:2] == ["日期:", "類別:"]
+    assert texts(article.select("a.book-term")) == ["創先爭優", "科學發展觀"]
+    note = hant.article(NOTE)
+    assert texts(note.select("section > p a")) == ["娜拉走後怎樣", "未有天才之前"]
+    assert "本文集收錄演講與報告 8 篇" in hant.article("index").get_text()
+
+
+def test_anchors_are_the_same_in_every_edition(books: dict[str, Built]) -> None:
+    for docname in (LABOUR, WUSHENG, "_collection/glossary", "_collection/speakers"):
+        ids = [sorted(t["id"] for t in books[e].article(docname).select("[id]")) for e in books]
+        assert ids[0] == ids[1], docname
+
+
+def test_search_language_is_consistent(books: dict[str, Built]) -> None:
+    for edition, word in (("zh-Hans", "创先争优"), ("zh-Hant", "創先爭優")):
+        outdir = books[edition].outdir
+        language_data = (outdir / "_static" / "language_data.js").read_text(encoding="utf-8")
+        assert "ChineseStemmer" not in language_data and "var splitQuery" in language_data
+        index = (outdir / "searchindex.js").read_text(encoding="utf-8")
+        data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+        labour = data["docnames"].index(LABOUR)
+        for bigram in (word[0:2], word[1:3], word[2:4]):
+            docs = set()
+            for mapping in (data["terms"], data["titleterms"]):
+                found = mapping.get(bigram, [])
+                docs.update(found if isinstance(found, list) else [found])
+            assert labour in docs, bigram
+
+
+def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "untrusted"
+    shutil.copytree(rootdir / "test-book-untrusted", srcdir)
+    app = build(srcdir, "zh-Hans")
+    warnings = strip_colors(app.warning.getvalue()).splitlines()  # type: ignore[attr-defined]
+    assert [re.sub(r"^.*/speeches/", "", w) for w in warnings] == [
+        "2020-01-01-xss.md: WARNING: source_url 'javascript:alert(3)' is not an http(s) address, "
+        "so it is not linked; correct it in the front matter or remove it [book.source-url]",
+        "2020-01-02-plain.md: WARNING: source_url 'ftp://example.org/a.txt' is not an http(s) "
+        "address, so it is not linked; correct it in the front matter or remove it "
+        "[book.source-url]",
+    ]
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "<script>alert" not in html, page
+        assert 'href="javascript:' not in html and "<b>粗</b>" not in html, page
+    page = (outdir / "speeches" / "2020-01-01-xss.html").read_text(encoding="utf-8")
+    assert (
+        '<meta property="og:title" content="标题&lt;script&gt;alert(1)&lt;/script&gt;" />' in page
+    )
+    plain = (outdir / "speeches" / "2020-01-02-plain.html").read_text(encoding="utf-8")
+    assert 'href="2020-01-01-xss.html"><span class="doc">标题&lt;script&gt;' in plain
