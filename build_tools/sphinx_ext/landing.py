@@ -10,6 +10,7 @@ doctree stays the same for HTML and EPUB.
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -24,6 +25,8 @@ from build_tools.variants import table
 
 #: Builders whose output sits in ``_build/site/<edition>/`` beside ``downloads/``.
 SITE_BUILDERS = ("html",)
+#: An ``only`` expression for what only the web site has (search, general index).
+WEB_ONLY = "not builder_epub"
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +65,16 @@ class BookLanding(SphinxDirective):
         for page in ("chronological", "years", "speakers", "categories", "tags", "glossary"):
             link = xref("ref", f"book-{page}", t(INDEX_PAGES[page]), docname)
             ways += nodes.list_item("", nodes.paragraph("", "", link))
+        # The EPUB has neither a search page nor (epub_use_index = False) a general index.
+        web_only = addnodes.only(expr=WEB_ONLY)
         for label, text in (
             ("search", "全文检索"),
             ("genindex", "索引（人名、地名、机构、关键词）"),
         ):
-            ways += nodes.list_item(
+            web_only += nodes.list_item(
                 "", nodes.paragraph("", "", xref("ref", label, t(text), docname))
             )
+        ways += web_only
         result += [nodes.rubric("", t("阅读入口")), ways]
 
         contents = "\n".join(f"/{d}" for d in index_docnames(collection)) + "\ngenindex"
