@@ -17,6 +17,7 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <style>
 :root {{ color-scheme: light dark; }}
 body {{ font-family: "Noto Serif CJK SC", "Noto Serif CJK TC", "Source Han Serif", "Songti SC",
