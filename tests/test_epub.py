@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from build_tools.publish.epub import (
     book_identifier,
     epubcheck_report,
     finalize_epub,
+    publish_epubs,
     speech_dates,
     split_parts,
 )
@@ -106,23 +108,31 @@ PARTS = [d for d in reading_order() if d.startswith("years/")]
 # -- building ---------------------------------------------------------------------------------
 
 
-def sphinx_epub(out: Path, variant: Variant, *, hashseed: str = "0") -> Path:
-    """Run Sphinx's EPUB builder on the test root; the build must print no warning."""
-    warnings = out / "warnings.txt"
-    out.mkdir(parents=True, exist_ok=True)
+def sphinx_epub(
+    out: Path,
+    variant: Variant,
+    *,
+    source: Path = BOOK,
+    conf: Path = BOOK,
+    doctrees: Path | None = None,
+) -> Path:
+    """Run Sphinx's EPUB builder on the test root into ``out``; it must print no warning."""
+    doctrees = doctrees or out.parent / f"{out.name}-doctrees"
+    warnings = out.parent / f"{out.name}-warnings.txt"
     command = [
         sys.executable, "-m", "sphinx", "-b", "epub", "-q",
-        "-d", str(out / "doctrees"),
+        "-c", str(conf),
+        "-d", str(doctrees),
         "-D", f"language={variant.sphinx_language}",
         "-D", f"epub_language={variant.name}",
         "-w", str(warnings),
-        str(BOOK), str(out / "epub"),
+        str(source), str(out),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONHASHSEED": hashseed}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert warnings.read_text(encoding="utf-8") == ""
-    return out / "epub"
+    return out
 
 
 def book_meta(variant: Variant) -> EpubMeta:
@@ -151,6 +161,7 @@ class Built:
 def build(out: Path, variant: Variant, *, epoch: int | None = EPOCH) -> Built:
     meta = book_meta(variant)
     sphinx_dir = sphinx_epub(out / "sphinx", variant)
+    assert "colophon.xhtml" in (sphinx_dir / "content.opf").read_text(encoding="utf-8")
     whole = finalize_epub(
         sphinx_dir,
         out / "downloads" / f"speeches-{variant.name}.epub",
@@ -357,6 +368,57 @@ def test_links_out_of_a_part_go_to_the_web_or_become_text(books: dict[str, Built
 def test_part_cover_names_the_part(books: dict[str, Built]) -> None:
     img = Package.load(books["zh-Hant"].parts[0].path).docs["cover.xhtml"].find(".//h:img", NS)
     assert img.get("alt") == "封面：演講集，1923年 · 繁體，1923"
+
+
+# -- the project's recipe ----------------------------------------------------------------------
+
+
+def test_publish_epubs_writes_the_downloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``publish_epubs`` as build.py calls it: conf.py and source/ of a project, Sphinx's
+    output in _build/epub/<edition>/, the EPUBs in _build/site/downloads/."""
+    project = tmp_path / "project"
+    shutil.copytree(BOOK, project / "source", ignore=shutil.ignore_patterns("conf.py"))
+    (project / "conf.py").write_text(
+        (BOOK / "conf.py").read_text(encoding="utf-8")
+        + '\nbook_slug = "lectures"\nhtml_baseurl = "https://example.org/lectures/"\n'
+        + "variants_vertical_writing = True\n",
+        encoding="utf-8",
+    )
+    variant = get("zh-Hant")
+    sphinx_epub(
+        project / "_build" / "epub" / variant.name,
+        variant,
+        source=project / "source",
+        conf=project,
+        doctrees=project / "_build" / "doctrees" / variant.name,
+    )
+    downloads = project / "_build" / "site" / "downloads"
+    stale = downloads / "lectures-zh-Hant-1999.epub"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"a part that no longer exists")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+
+    with caplog.at_level("WARNING", logger="build_tools.publish"):
+        written = publish_epubs(project, variant)
+    assert caplog.messages == []
+
+    assert [p.name for p in written] == [
+        "lectures-zh-Hant.epub",
+        "lectures-zh-Hant-1923.epub",
+        "lectures-zh-Hant-1924.epub",
+        "lectures-zh-Hant-1927.epub",
+    ]
+    assert not stale.exists()
+    book = read(written[0])
+    assert book.get_metadata("DC", "title")[0][0] == "演講集"  # converted from conf.py's 演讲集
+    assert book.get_metadata("DC", "date") == [("2026-01-01", {})]
+    assert book.get_metadata("DC", "subject") == [("演講", {})]
+    package = Package.load(written[0])
+    assert package.element("spine").get("page-progression-direction") == "rtl"
+    link = Package.load(written[3]).docs["years/1927.xhtml"].find(".//h:section/h:p/h:a", NS)
+    assert link.get("href") == f"https://example.org/lectures/zh-Hant/{SPEECHES[0]}.html"
 
 
 # -- EPUBCheck --------------------------------------------------------------------------------

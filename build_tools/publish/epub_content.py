@@ -311,6 +311,33 @@ def _unwrap(link: etree._Element) -> None:
     link.tag = _h("span")
 
 
+def drop_unreachable(package: Package) -> list[str]:
+    """Remove the non-linear documents no link leads to (Sphinx puts documents outside every
+    toctree in the spine with ``linear="no"``; EPUBCheck rejects them unless something links
+    to them, OPF-096). Returns their hrefs."""
+    dropped: list[str] = []
+    while True:
+        linked = set()
+        for doc_href, root in package.docs.items():
+            for link in root.iterfind(".//h:a[@href]", NS):
+                target = link.get("href", "")
+                if not is_external(target):
+                    href = resolve_href(doc_href, target)[0]
+                    if href != doc_href:
+                        linked.add(href)
+        unreachable = [
+            package.href_of(ref.get("idref", ""))
+            for ref in package.element("spine").findall("opf:itemref", NS)
+            if ref.get("linear") == "no"
+        ]
+        unreachable = [href for href in unreachable if href not in linked]
+        if not unreachable:
+            return dropped
+        for href in unreachable:
+            package.remove(href)
+        dropped += unreachable
+
+
 def broken_links(package: Package) -> list[str]:
     """Every internal link whose target file or fragment is missing, as "from -> to"."""
     ids = {href: {e.get("id") for e in root.iter() if e.get("id")} for href, root in

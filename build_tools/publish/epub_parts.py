@@ -2,9 +2,10 @@
 
 How part membership is known: from the whole book's own navigation. The root page's toctree
 lists the part pages, and each part page's toctree lists its speeches, so in the EPUB's
-``nav.xhtml`` every top-level entry *with children* is a part and its subtree is the part's
-content. Top-level entries without children (the root page, the glossary, the indexes) are
-front and back matter, not parts. No second source of truth: whatever the collection pages put
+``nav.xhtml`` every top-level entry whose children are *other documents* is a part and its
+subtree is the part's content. Top-level entries without such children (the root page, the
+glossary, the indexes, or a speech whose children are only its own sections) are front and
+back matter, not parts. No second source of truth: whatever the collection pages put
 in the toctree is what the part EPUBs contain.
 
 The part key (in the file name ``<slug>-<edition>-<key>.epub``) is the part page's file name:
@@ -59,7 +60,7 @@ def find_parts(package: Package) -> list[Part]:
     """The parts of a whole-book package, or ``[]`` when the book has fewer than two (a flat
     list of speeches, or everything in one part: no volume would be smaller than the book)."""
     spine = {href: number for number, href in enumerate(package.spine())}
-    tops = [entry for entry in read_nav(package) if entry.children]
+    tops = [e for e in read_nav(package) if any(c.href != e.href for c in e.children)]
     if len(tops) < 2:
         return []
     parts: list[Part] = []
