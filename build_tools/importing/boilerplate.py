@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +14,10 @@ from build_tools.errors import InputError
 from build_tools.importing.script import compile_both
 
 RULE_KINDS = ("drop_lines", "metadata_lines", "footer_starts")
+#: Drop and metadata rules look at lines up to this long; longer lines are speech text.
+LINE_RULE_MAX = 200
+# A named group's opening, "(?P<name>", made anonymous to combine rules into one pattern.
+GROUP_NAME = re.compile(r"\(\?P<\w+>")
 USER_RULES = "boilerplate.yml"
 BAD_RULES = (
     "{where}: {problem}; each of drop_lines, metadata_lines and footer_starts is a list of "
@@ -28,6 +32,17 @@ class Rules:
     drop_lines: tuple[re.Pattern[str], ...]
     metadata_lines: tuple[re.Pattern[str], ...]
     footer_starts: tuple[re.Pattern[str], ...]
+
+    @cached_property
+    def any_line(self) -> re.Pattern[str] | None:
+        """One pattern matching wherever some drop or metadata rule does (names removed), so
+        most lines of a speech are ruled out with a single search."""
+        patterns = [p.pattern for p in self.drop_lines + self.metadata_lines]
+        combined = "|".join(f"(?:{GROUP_NAME.sub('(?:', p)})" for p in patterns)
+        try:
+            return re.compile(combined) if combined else None
+        except re.error:  # a user rule with back-references: check rule by rule
+            return None
 
     def extended(self, other: Rules) -> Rules:
         return Rules(
@@ -144,9 +159,14 @@ def strip_boilerplate(
             body.pop()
         lines = body
     kept: list[str] = []
+    quick = rules.any_line
     for line in lines:
         stripped = line.strip()
-        if not stripped:
+        if (
+            not stripped
+            or len(stripped) > LINE_RULE_MAX
+            or (quick is not None and not quick.search(stripped))
+        ):
             kept.append(line)
         elif match := _first_match(rules.metadata_lines, stripped):
             keep(_fields(match))

@@ -52,7 +52,7 @@ def normalise_newlines(text: str) -> str:
     '甲\\n乙\\n丙\\n丁'
     """
     # CRLF before lone CR, so a Windows line break gives one newline, not two.
-    return LINE_BREAKS.sub("\n", text)
+    return LINE_BREAKS.sub("\n", text) if LINE_BREAKS.search(text) else text
 
 
 # CRLF, CR, Unicode line/paragraph separators, NEL and form feed all end a line.
@@ -81,7 +81,7 @@ def remove_invisibles(text: str) -> str:
     >>> remove_invisibles("敬\\u200b业\\ufeff与\\x07乐业")
     '敬业与乐业'
     """
-    return INVISIBLE.sub("", text)
+    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
 
 
 # Invisible or meaningless in a speech; the noncharacters must go because the footnote
@@ -99,7 +99,7 @@ def normalise_spaces(text: str) -> str:
     >>> normalise_spaces("北京市市长\\u00a0殷勇\\t讲")
     '北京市市长 殷勇 讲'
     """
-    return SPACES.sub(" ", text)
+    return SPACES.sub(" ", text) if SPACES.search(text) else text
 
 
 # Every horizontal space except U+3000, which paragraph detection reads as indentation.
@@ -112,11 +112,11 @@ def strip_line_ends(text: str) -> str:
     >>> strip_line_ends("甲 \\u3000\\n乙")
     '甲\\n乙'
     """
-    return TRAILING_SPACE.sub("", text)
+    return "\n".join(line.rstrip(TRAILING_SPACE) for line in text.split("\n"))
 
 
 # Spaces before a line break (or the end) carry nothing and hide empty lines.
-TRAILING_SPACE = re.compile(f"[ {IDEOGRAPHIC_SPACE}]+$", re.MULTILINE)
+TRAILING_SPACE = f" {IDEOGRAPHIC_SPACE}"
 
 TEXT_RULES: tuple[Rule, ...] = (
     normalise_newlines,
@@ -143,7 +143,7 @@ def horizontal_bar_to_dash(text: str) -> str:
     >>> horizontal_bar_to_dash("托尔斯泰(1828\\u20151910)")
     '托尔斯泰(1828—1910)'
     """
-    return text.replace(HORIZONTAL_BAR, EM_DASH)
+    return text.replace(HORIZONTAL_BAR, EM_DASH) if HORIZONTAL_BAR in text else text
 
 
 def hyphens_to_dash(text: str) -> str:
@@ -152,12 +152,23 @@ def hyphens_to_dash(text: str) -> str:
     >>> hyphens_to_dash("利害关系的。--我想"), hyphens_to_dash("x--y")
     ('利害关系的。——我想', 'x--y')
     """
-    return HYPHENS.sub(EM_DASH * 2, text)
+    return HYPHENS.sub(_dash, text) if "--" in text or "－－" in text else text
 
 
 # ASCII "--" stands in for —— only beside Chinese; in Latin text it may be an en dash or an
-# option. Full-width hyphen pairs are always a dash.
-HYPHENS = re.compile(f"(?<=[{CJK}])-{{2,}}|-{{2,}}(?=[{CJK}])|－{{2,}}")
+# option. Full-width hyphen pairs are always a dash. (The context is checked in _dash: a
+# pattern that starts with a lookbehind is tried at every position and is slow.)
+HYPHENS = re.compile("-{2,}|－{2,}")
+
+
+def _dash(match: re.Match[str]) -> str:
+    return EM_DASH * 2 if match[0][0] == "－" or _beside_cjk(match) else match[0]
+
+
+def _beside_cjk(match: re.Match[str]) -> bool:
+    """Whether the character just before or just after the match is Chinese."""
+    text, start, end = match.string, match.start(), match.end()
+    return bool((start and IS_CJK.match(text, start - 1)) or IS_CJK.match(text, end))
 
 
 def dots_to_ellipsis(text: str) -> str:
@@ -168,16 +179,28 @@ def dots_to_ellipsis(text: str) -> str:
     >>> dots_to_ellipsis("1...5")
     '1...5'
     """
-    text = LONE_ELLIPSIS.sub(ELLIPSIS * 2, text)
-    return DOTS.sub(ELLIPSIS * 2, text)
+    if ELLIPSIS in text:
+        text = ELLIPSES.sub(lambda m: ELLIPSIS * 2 if len(m[0]) == 1 else m[0], text)
+    if "..." in text or "。。。" in text or "．．．" in text:
+        text = DOTS.sub(_ellipsis, text)
+    return text
 
 
 # A single … is the Western form; Chinese doubles it. A pair (or more) is left as written.
-LONE_ELLIPSIS = re.compile(f"(?<!{ELLIPSIS}){ELLIPSIS}(?!{ELLIPSIS})")
-# Dot runs count only next to Chinese (spaces between are absorbed): "1...5" is a range.
-DOTS = re.compile(
-    f"(?<=[{CJK}]) *(?:\\.{{3,}}|。{{3,}}|．{{3,}})|(?:\\.{{3,}}|。{{3,}}|．{{3,}})(?= *[{CJK}])"
-)
+ELLIPSES = re.compile(f"{ELLIPSIS}+")
+# Dot runs count only next to Chinese, spaces between allowed: "1...5" is a range.
+DOTS = re.compile(r" *(?:\.{3,}|。{3,}|．{3,})")
+
+
+def _ellipsis(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if start and IS_CJK.match(text, start - 1):
+        return ELLIPSIS * 2
+    dots = match[0].lstrip(" ")
+    after = text[end:].lstrip(" ")
+    if dots[0] == "。" or (after and IS_CJK.match(after)):
+        return match[0][: len(match[0]) - len(dots)] + ELLIPSIS * 2
+    return match[0]
 
 
 def halfwidth_to_fullwidth(text: str) -> str:
@@ -187,13 +210,19 @@ def halfwidth_to_fullwidth(text: str) -> str:
     >>> halfwidth_to_fullwidth("统一部署,从现在起?14:29 Ein Puppenheim,中国 a,b 1,000")
     '统一部署，从现在起？14:29 Ein Puppenheim，中国 a,b 1,000'
     """
-    return HALFWIDTH.sub(lambda m: FULLWIDTH[m[0]], text)
+    for mark, (pattern, fullwidth) in HALFWIDTH.items():
+        if mark in text:
+            text = pattern.sub(fullwidth, text)
+    return text
 
 
-FULLWIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 # A mark belongs to Chinese text when a Chinese character is on either side of it; between
-# digits (14:29, 1,000) or letters it is left alone.
-HALFWIDTH = re.compile(f"(?<=[{CJK}])[,:;?!]|[,:;?!](?=[{CJK}])")
+# digits (14:29, 1,000) or letters it is left alone. The mark comes first in the pattern and
+# the lookbehind after it, so the search skips quickly to the next mark.
+HALFWIDTH = {
+    mark: (re.compile(f"{re.escape(mark)}(?:(?<=[{CJK}].)|(?=[{CJK}]))"), fullwidth)
+    for mark, fullwidth in {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}.items()
+}
 
 
 def parentheses_to_fullwidth(text: str) -> str:
@@ -204,7 +233,7 @@ def parentheses_to_fullwidth(text: str) -> str:
     >>> parentheses_to_fullwidth("f(x) = 1")
     'f(x) = 1'
     """
-    return PARENS.sub(_fullwidth_parens, text)
+    return PARENS.sub(_fullwidth_parens, text) if "(" in text else text
 
 
 # One level of parentheses, bounded so a stray "(" costs nothing on a long line.
@@ -226,14 +255,27 @@ def tighten_spaces(text: str) -> str:
     >>> tighten_spaces("还存在 “等、靠、要”等 Alps 山")
     '还存在“等、靠、要”等 Alps 山'
     """
-    return LOOSE_SPACE.sub("", text)
+    return SPACE_RUN.sub(_tight, text) if " " in text else text
 
 
-# Chinese punctuation carries its own spacing; a space beside it is a typing slip. Spaces
-# between Han characters and Latin words are kept.
-LOOSE_SPACE = re.compile(
-    f"(?<=[{HAN}]) +(?=[{CJK_PUNCTUATION}])|(?<=[{CJK_PUNCTUATION}]) +(?=[{HAN}])"
-)
+# Chinese punctuation carries its own spacing; a space between it and a Han character is a
+# typing slip. Spaces between Han characters and Latin words are kept.
+SPACE_RUN = re.compile(" +")
+IS_HAN = re.compile(f"[{HAN}]")
+IS_CJK_PUNCTUATION = re.compile(f"[{CJK_PUNCTUATION}]")
+
+
+def _tight(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if not start or end >= len(text):
+        return match[0]
+    before, after = text[start - 1], text[end]
+    if (IS_HAN.match(before) and IS_CJK_PUNCTUATION.match(after)) or (
+        IS_CJK_PUNCTUATION.match(before) and IS_HAN.match(after)
+    ):
+        return ""
+    return match[0]
+
 
 PUNCTUATION_RULES: tuple[Rule, ...] = (
     horizontal_bar_to_dash,
@@ -280,7 +322,8 @@ def normalise_punctuation(paragraph: str) -> str:
     >>> normalise_punctuation('本文链接:https://a.cn/x?id=1,见"说明"...')
     '本文链接：https://a.cn/x?id=1，见“说明”……'
     """
-    parts = pair_quotes(PROTECTED.split(paragraph))
+    maybe_protected = "://" in paragraph or "www." in paragraph or "@" in paragraph
+    parts = pair_quotes(PROTECTED.split(paragraph) if maybe_protected else [paragraph])
     for index in range(0, len(parts), 2):
         for rule in PUNCTUATION_RULES:
             parts[index] = rule(parts[index])

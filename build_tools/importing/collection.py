@@ -15,8 +15,9 @@ from build_tools.errors import InputError, Warning_
 from build_tools.importing.boilerplate import Rules, load_rules
 from build_tools.importing.duplicates import DuplicateFinder
 from build_tools.importing.pages import page_name, unique
-from build_tools.importing.pipeline import convert_raw
+from build_tools.importing.pipeline import build_speech, repage
 from build_tools.importing.read import read_path
+from build_tools.importing.render import render
 from build_tools.importing.report import Duplicate, ImportReport, Skipped
 from build_tools.importing.state import Entry, ImportState, backup, digest, write_atomic
 from build_tools.records import RawSpeech, Speech
@@ -74,7 +75,8 @@ class _Run:
     rules: Rules
     state: ImportState
     stamp: str
-    taken: set[str] = field(default_factory=set)
+    taken: set[str] = field(default_factory=set)  #: pages given out in this run
+    owners_before: dict[str, str] = field(default_factory=dict)  #: page → key, from the state
     finder: DuplicateFinder = field(default_factory=DuplicateFinder)
     owners: dict[str, tuple[str, str]] = field(default_factory=dict)  #: key → (origin, page)
     created: list[str] = field(default_factory=list)
@@ -89,27 +91,34 @@ class _Run:
     def speeches_dir(self) -> Path:
         return self.source_dir / SPEECHES
 
-    def convert(self, raw: RawSpeech, key: str) -> tuple[Speech, str, str]:
-        """Convert with the page the speech already has, or a new unique one."""
+    def place(self, key: str, speech: Speech) -> tuple[str, str]:
+        """The page the speech already has, or a new one no other speech or file holds; and
+        the speech's MyST under that name."""
         entry = self.state.entries.get(key)
-        if entry is not None and entry.page not in self.taken:
-            speech, myst = convert_raw(raw, page=entry.page, rules=self.rules)
-            return speech, myst, entry.page
-        speech, myst = convert_raw(raw, rules=self.rules)
-        page = page_name(speech.metadata.title, speech.metadata.date)
-        taken = self.taken | self.state.pages_of_others(key) | self._foreign_files(page, myst)
-        final = unique(page, taken)
-        if final != page:
-            speech, myst = convert_raw(raw, page=final, rules=self.rules)
-        return speech, myst, final
+        default = page_name(speech.metadata.title, speech.metadata.date)
+        myst = render(speech)
 
-    def _foreign_files(self, page: str, myst: str) -> set[str]:
-        """``page`` when a file of that name exists that is not this very import."""
+        def taken(page: str) -> bool:
+            owner = self.owners_before.get(page)
+            return (
+                page in self.taken
+                or (owner is not None and owner != key)
+                or (owner is None and self._foreign_file(page, myst if page == default else None))
+            )
+
+        page = entry.page if entry is not None and entry.page not in self.taken else None
+        page = page or unique(default, taken)
+        return page, myst if page == default else render(repage(speech, page))
+
+    def _foreign_file(self, page: str, myst: str | None) -> bool:
+        """Whether a file of that name exists that is not this very import (``myst``)."""
         target = self.speeches_dir / f"{page}.md"
+        if not target.exists():
+            return False
         try:
-            return set() if target.read_text(encoding="utf-8") == myst else {page}
-        except (FileNotFoundError, UnicodeDecodeError):
-            return set()
+            return myst is None or target.read_text(encoding="utf-8") != myst
+        except (OSError, UnicodeDecodeError):
+            return True
 
     def write(self, raw: RawSpeech, key: str, page: str, myst: str) -> None:
         """Write the page unless a person edited it since the importer last wrote it."""
@@ -125,17 +134,17 @@ class _Run:
         if current == myst:
             self.unchanged.append(page)
         elif current is None:
-            write_atomic(target, myst)
+            write_atomic(target, myst, current=None)
             self.created.append(page)
         elif entry is not None and digest(current) == entry.written:
-            write_atomic(target, myst)
+            write_atomic(target, myst, current=current)
             self.updated.append(page)
         elif entry is not None and entry.raw == record.raw and entry.written == record.written:
             self.unchanged.append(page)  # hand-edited, and the importer has nothing new
             return
         elif self.force:
             kept = backup(self.source_dir, page, current, self.stamp)
-            write_atomic(target, myst)
+            write_atomic(target, myst, current=current)
             self.updated.append(page)
             self.warnings.append(
                 Warning_(
@@ -155,7 +164,7 @@ class _Run:
 
     def one(self, raw: RawSpeech, path: Path) -> None:
         key = _key(raw, path, self.raw_dir)
-        speech, myst, page = self.convert(raw, key)
+        speech = build_speech(raw, rules=self.rules)
         match = self.finder.check(key, speech)
         if match is not None:
             origin, original_page = self.owners[match.original]
@@ -168,6 +177,7 @@ class _Run:
             )
             self.warnings.append(Warning_("import.duplicate", message, str(raw.origin)))
             return
+        page, myst = self.place(key, speech)
         self.owners[key] = (str(raw.origin), page)
         self.taken.add(page)
         for text in speech.warnings:
@@ -214,6 +224,7 @@ def import_collection(
         state=ImportState(source_dir),
         stamp=datetime.datetime.now().strftime("%Y%m%d-%H%M%S"),
     )
+    run.owners_before = run.state.owners()
     files = _ordered(run, raw_files(raw_dir))
     for path in tqdm(files, desc="import", unit="file", file=sys.stderr, disable=not progress):
         try:

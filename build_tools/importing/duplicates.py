@@ -50,7 +50,7 @@ class DuplicateFinder:
         own = sentences(speech)
         if not own:
             return None
-        counts = Counter(self.index[s] for s in own if s in self.index)
+        counts = Counter(map(self.index.__getitem__, own & self.index.keys()))
         for original, shared in counts.most_common(3):
             similarity = shared / min(len(own), self.sizes[original])
             if similarity >= SIMILAR:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -36,6 +37,7 @@ def _words(title: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=4096)
 def slug(title: str) -> str:
     """A short ASCII slug of a title.
 
@@ -64,11 +66,11 @@ def page_name(title: str, date: str | None) -> str:
     return f"{date_part(date)}-{slug(title)}"
 
 
-def unique(page: str, taken: set[str]) -> str:
+def unique(page: str, taken: Callable[[str], bool]) -> str:
     """``page``, or ``page-2``, ``page-3``… when another speech has it."""
-    if page not in taken:
+    if not taken(page):
         return page
     number = 2
-    while f"{page}-{number}" in taken:
+    while taken(f"{page}-{number}"):
         number += 1
     return f"{page}-{number}"

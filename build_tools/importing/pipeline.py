@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from build_tools.errors import InputError
 from build_tools.importing import markdown as md
 from build_tools.importing.boilerplate import Rules, rules_near, strip_boilerplate
@@ -25,7 +27,7 @@ from build_tools.importing.render import render
 from build_tools.importing.script import detect_script
 from build_tools.importing.structure import anchored, ends_mid_sentence, outline, paragraphs
 from build_tools.importing.tables import ROW_ERROR
-from build_tools.records import Footnote, RawSpeech, Speech
+from build_tools.records import Footnote, Heading, RawSpeech, Speech
 
 ONLY_TITLE = "the file holds only a title ({title}) and no speech text; add the text"
 NO_TEXT = "no speech text is left once the site's boilerplate is removed"
@@ -42,6 +44,12 @@ def convert_raw(
     """Clean and structure one raw speech; return the Speech and its MyST text. ``page`` is
     the page name (default: from date and title); ``rules`` the boilerplate rules (default:
     the shipped ones plus the nearest ``boilerplate.yml``). Raises InputError."""
+    speech = build_speech(raw, page=page, rules=rules)
+    return speech, render(speech)
+
+
+def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None = None) -> Speech:
+    """``convert_raw`` without the rendering: the cleaned, structured Speech."""
     if problem := raw.fields.get(ROW_ERROR):
         raise InputError(str(problem), path=raw.origin)
     markdown = is_markdown(raw.path)
@@ -94,8 +102,18 @@ def convert_raw(
     if note_problem:
         warnings.append(warning("footnotes", note_problem))
     page = page or page_name(metadata.title, metadata.date)
-    speech = Speech(metadata, anchored(items, page), footnotes, tuple(warnings))
-    return speech, render(speech)
+    return Speech(metadata, anchored(items, page), footnotes, tuple(warnings))
+
+
+def repage(speech: Speech, page: str) -> Speech:
+    """The same speech under another page name: its anchors follow, nothing else changes."""
+    blocks = tuple(
+        replace(block, anchor=f"{page}-h{block.anchor.rsplit('-h', 1)[1]}")
+        if isinstance(block, Heading)
+        else block
+        for block in speech.blocks
+    )
+    return replace(speech, blocks=blocks)
 
 
 def speech_to_json(speech: Speech, myst: str, *, page: str | None = None) -> dict[str, object]:

@@ -29,6 +29,10 @@ FOOTNOTE_REF = re.compile(f"{FOOTNOTE_OPEN}(\\d+){FOOTNOTE_CLOSE}")
 LEAD_TAIL = re.compile(f"(?:[。！？!?…”’」』）)]|{FOOTNOTE_OPEN}\\d+{FOOTNOTE_CLOSE})+$")
 
 
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match[0]
+
+
 def escape_text(text: str) -> str:
     """Backslash before every character that could start inline markup; footnote markers
     become ``[^n]``.
@@ -36,9 +40,10 @@ def escape_text(text: str) -> str:
     >>> escape_text("a*b* <script> {{x}} $5 伊孛生\\ufdd02\\ufdd1是")
     'a\\\\*b\\\\* \\\\<script\\\\> \\\\{\\\\{x\\\\}\\\\} \\\\$5 伊孛生[^2]是'
     """
-    parts = FOOTNOTE_REF.split(text)
+    parts = FOOTNOTE_REF.split(text) if FOOTNOTE_OPEN in text else [text]
     for index in range(0, len(parts), 2):
-        parts[index] = INLINE_SPECIAL.sub(r"\\\g<0>", parts[index])
+        if INLINE_SPECIAL.search(parts[index]):
+            parts[index] = INLINE_SPECIAL.sub(_backslashed, parts[index])
     for index in range(1, len(parts), 2):
         parts[index] = f"[^{parts[index]}]"
     return "".join(parts)
@@ -73,7 +78,7 @@ def render_lead(lead: str, text: str) -> str:
     return f"**{escape_text(core)}**{escape_text(end + text)}"
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
+class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when built
     """SafeDumper writing lists in flow style (``tags: [a, b]``), mappings in block style."""
 
 
@@ -105,7 +110,8 @@ def _referenced(speech: Speech) -> set[int]:
     numbers: set[int] = set()
     for block in speech.blocks:
         text = block.text if isinstance(block, Heading) else (block.lead or "") + block.text
-        numbers.update(int(n) for n in FOOTNOTE_REF.findall(text))
+        if FOOTNOTE_OPEN in text:
+            numbers.update(int(n) for n in FOOTNOTE_REF.findall(text))
     return numbers
 
 

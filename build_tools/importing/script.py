@@ -8,7 +8,7 @@ from functools import cache
 import opencc
 
 #: How much of a text is enough to tell its script; conversion is linear but not free.
-SAMPLE_CHARS = 50_000
+SAMPLE_CHARS = 20_000
 # One Han ideograph (basic block); the only characters whose script can differ.
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -18,23 +18,33 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def _changed(text: str, config: str) -> int:
-    converted = _converter(config).convert(text)
-    if len(converted) != len(text):  # phrase conversions may change the length: count by set
-        return len(set(HAN.findall(text)) - set(HAN.findall(converted)))
-    return sum(1 for a, b in zip(text, converted, strict=True) if a != b)
+@cache
+def _script_only() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two character classes: the common characters only Traditional text uses (t2s changes
+    them) and those only Simplified text uses (s2t changes them)."""
+    from build_tools.importing.decode import common_hanzi
+
+    chars = sorted(common_hanzi())
+    joined = "\n".join(chars)  # separated, so no two characters form a phrase
+    to_s, to_t = _converter("t2s").convert(joined), _converter("s2t").convert(joined)
+    if not len(to_s) == len(joined) == len(to_t):  # a phrase rule changed the length
+        to_s = "\n".join(_converter("t2s").convert(c)[:1] or c for c in chars)
+        to_t = "\n".join(_converter("s2t").convert(c)[:1] or c for c in chars)
+    traditional = "".join(c for i, c in enumerate(chars) if to_s[2 * i] != c)
+    simplified = "".join(c for i, c in enumerate(chars) if to_t[2 * i] != c)
+    return re.compile(f"[{traditional}]"), re.compile(f"[{simplified}]")
 
 
 def detect_script(text: str) -> str:
-    """``"hant"`` when more characters change under t2s than under s2t, else ``"hans"``.
+    """``"hant"`` when a sample holds more Traditional-only characters (which t2s changes)
+    than Simplified-only ones (which s2t changes), else ``"hans"``.
 
     >>> detect_script("敬業與樂業"), detect_script("敬业与乐业")
     ('hant', 'hans')
     """
+    traditional, simplified = _script_only()
     sample = text[:SAMPLE_CHARS]
-    traditional = _changed(sample, "t2s")  # characters only Traditional text uses
-    simplified = _changed(sample, "s2t")  # characters only Simplified text uses
-    return "hant" if traditional > simplified else "hans"
+    return "hant" if len(traditional.findall(sample)) > len(simplified.findall(sample)) else "hans"
 
 
 def to_simplified(text: str) -> str:

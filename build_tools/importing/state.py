@@ -19,21 +19,26 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def write_atomic(path: Path, text: str) -> bool:
+UNREAD = object()
+
+
+def write_atomic(path: Path, text: str, *, current: object = UNREAD) -> bool:
     """Write ``text`` to ``path`` through a temporary file and ``os.replace``, only when the
-    content differs. Returns whether the file was written."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
+    content differs (``current``: the content already read, None for no file). Returns
+    whether the file was written. Readers never see a half-written file; there is no fsync,
+    so a power cut right after an import may lose it (re-run the import)."""
+    if current is UNREAD:
+        try:
+            current = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            current = None
+    if current == text:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -63,8 +68,9 @@ class ImportState:
         except (ValueError, TypeError, AttributeError):
             self.entries = {}  # a damaged state file only costs the hand-edit history
 
-    def pages_of_others(self, key: str) -> set[str]:
-        return {entry.page for other, entry in self.entries.items() if other != key}
+    def owners(self) -> dict[str, str]:
+        """Each page and the raw speech that owns it."""
+        return {entry.page: key for key, entry in self.entries.items()}
 
     def save(self) -> bool:
         speeches = {key: asdict(self.entries[key]) for key in sorted(self.entries)}
