@@ -14,7 +14,6 @@ lists, the ``epub_*`` modules edit them, and ``Package.write`` zips them reprodu
 from __future__ import annotations
 
 import calendar
-import json
 import logging
 import os
 import re
@@ -30,6 +29,7 @@ import yaml
 
 from build_tools.errors import BuildError, Warning_
 from build_tools.publish import cover as covers
+from build_tools.publish.epub_check import epubcheck_report
 from build_tools.publish.epub_content import (
     COVER_PAGE,
     SIMPLIFIED,
@@ -48,7 +48,7 @@ from build_tools.publish.epub_content import (
 )
 from build_tools.publish.epub_metadata import Record, book_identifier, write_guide, write_metadata
 from build_tools.publish.epub_package import ZIP_EPOCH, Package
-from build_tools.publish.epub_parts import Part, find_parts, part_package
+from build_tools.publish.epub_parts import find_parts, part_package
 from build_tools.variants.table import Variant
 
 __all__ = [
@@ -68,14 +68,6 @@ DATE_RANGE_DASH = "—"  #: 1923—1927, the Chinese range dash (一字线)
 PART_TITLE = "{book}·{part}"  #: 演讲集·1923年
 #: conf.py's one switch for vertical writing (registered by build_tools.variants).
 VERTICAL_SETTING = "variants_vertical_writing"
-
-NO_JAVA = (
-    "EPUBCheck needs Java, and no `java` is on PATH. Install a Java runtime "
-    "(Debian: `apt-get install default-jre-headless`)."
-)
-EPUBCHECK_FAILED = "EPUBCheck could not check {path}: {detail}"
-#: English messages; and a JVM tuned for one short run (half the CPU time of the defaults).
-JAVA_FLAGS = ("-Duser.language=en", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 
 
 @dataclass(frozen=True)
@@ -196,11 +188,6 @@ def split_parts(
         written.append(PartEpub(part.key, part.title, package.write(path, epoch=epoch),
                                 part.docnames))  # fmt: skip
     return written
-
-
-def parts_of(whole_epub: Path) -> list[Part]:
-    """The parts ``split_parts`` would write, for a downloads page."""
-    return find_parts(Package.load(whole_epub))
 
 
 # -- shared by both -------------------------------------------------------------------------
@@ -347,7 +334,7 @@ def _front_matter(source: Path) -> dict[str, dict[str, object]]:
 
 
 def meta_from_conf(
-    root: Path, variant: Variant, *, convert: Callable[[str], str] = str
+    root: Path, variant: Variant, *, convert: Callable[[str, str], str] | None = None
 ) -> EpubMeta:
     """The book's ``EpubMeta`` from ``conf.py`` and the speeches' front matter.
 
@@ -355,32 +342,39 @@ def meta_from_conf(
     ``book_description``, ``book_slug``, ``epub_cover_image`` (an editor's cover, relative to
     conf.py; empty: generate one) and ``variants_vertical_writing`` (the one switch for
     vertical writing, registered by ``build_tools.variants``: True sets the Traditional
-    editions vertically; zh-Hans stays horizontal). Subjects are the speeches'
-    categories; the date range runs from the earliest to the latest dated speech.
-    ``convert`` turns the Simplified text of conf.py into the edition's script.
+    editions vertically; zh-Hans stays horizontal). Subjects are the speeches' categories;
+    the date range runs from the earliest to the latest dated speech.
+    ``convert(text, script)`` spells text written in ``script`` ("hans": conf.py) the
+    edition's way; ``None`` leaves it as it is.
     """
+
+    def spell(text: object, script: object = "hans") -> str:
+        return convert(str(text), str(script)) if convert else str(text)
+
     conf = runpy.run_path(str(root / "conf.py"))
     front = _front_matter(root / "source")
-    dates = sorted(
-        str(fm["date"]) for fm in front.values() if str(fm.get("date", ""))[:4].isdigit()
-    )
+    dates = sorted(d for fm in front.values() if (d := str(fm.get("date", "")))[:4].isdigit())
     categories = sorted(
-        {convert(str(fm["category"])) for fm in front.values() if fm.get("category")}
+        {
+            spell(fm["category"], fm.get("script", "hans"))
+            for fm in front.values()
+            if fm.get("category")
+        }
     )
     cover = str(conf.get("epub_cover_image") or "")
     description = conf.get("book_description") or conf.get("epub_description") or ""
     return EpubMeta(
-        title=convert(str(conf.get("epub_title") or conf.get("project", ""))),
-        creator=convert(str(conf.get("author", ""))),
-        description=convert(str(description)),
+        title=spell(conf.get("epub_title") or conf.get("project", "")),
+        creator=spell(conf.get("author", "")),
+        description=spell(description),
         subjects=tuple(categories),
         date_range=(dates[0], dates[-1]) if dates else None,
         cover_image=root / cover if cover else None,
         vertical=bool(conf.get(VERTICAL_SETTING)) and variant.traditional,
         slug=str(conf.get("book_slug", "book")),
-        publisher=convert(str(conf.get("epub_publisher", ""))),
-        rights=convert(str(conf.get("epub_copyright") or conf.get("copyright", ""))),
-    )  # fmt: skip
+        publisher=spell(conf.get("epub_publisher", "")),
+        rights=spell(conf.get("epub_copyright") or conf.get("copyright", "")),
+    )
 
 
 def source_date_epoch(root: Path | None = None) -> int | None:
@@ -411,8 +405,7 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     ``_build/site/downloads/``; part EPUBs of parts that no longer exist are removed."""
     from build_tools.publish.site import epub_name
 
-    convert = _converter(variant)
-    meta = meta_from_conf(root, variant, convert=convert)
+    meta = meta_from_conf(root, variant, convert=_converter(root, variant))
     conf = runpy.run_path(str(root / "conf.py"))
     base = str(conf.get("html_baseurl") or "")
     web_url = f"{base.rstrip('/')}/{variant.name}/" if base else None
@@ -441,44 +434,15 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     return written
 
 
-def _converter(variant: Variant) -> Callable[[str], str]:
-    """Plain text from conf.py (Simplified) into the edition's script."""
-    if variant.from_hans is None:
-        return str
-    from build_tools.variants.backend import converter
+def _converter(root: Path, variant: Variant) -> Callable[[str, str], str]:
+    """Plain text in a source script, spelled as ``variant`` spells it (with the project's
+    conversion dictionary), the way the Sphinx extension converts the speeches."""
+    from build_tools.variants.convert import convert_text
+    from build_tools.variants.dictionary import project_dictionary
 
-    return converter(variant.from_hans)
+    dictionary = project_dictionary(root / "source")
 
+    def convert(text: str, script: str) -> str:
+        return convert_text(text, variant, script=script, dictionary=dictionary)
 
-# -- checking -------------------------------------------------------------------------------
-
-
-def epubcheck_report(path: Path) -> list[str]:
-    """EPUBCheck's fatal errors, errors and warnings for ``path``, one line each
-    (``"ERROR(RSC-005) content.opf:12:5: ..."``); ``[]`` for a valid EPUB. Runs the
-    EPUBCheck jar that the ``epubcheck`` PyPI package ships, on the ``java`` on PATH."""
-    from epubcheck import const
-
-    java = shutil.which("java")
-    if java is None:
-        raise BuildError(NO_JAVA)
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.json"
-        result = subprocess.run(
-            [java, *JAVA_FLAGS, "-jar", str(const.EPUBCHECK), str(path), "--json", str(report)],
-            capture_output=True, text=True, encoding="utf-8", errors="replace", check=False,
-        )  # fmt: skip
-        if not report.is_file():
-            detail = (result.stderr or result.stdout).strip()[-2000:]
-            raise BuildError(EPUBCHECK_FAILED.format(path=path, detail=detail))
-        data = json.loads(report.read_text(encoding="utf-8"))
-    lines = []
-    for message in data.get("messages", []):
-        if message.get("severity") not in ("FATAL", "ERROR", "WARNING"):
-            continue
-        for location in message.get("locations") or [{}]:
-            where = location.get("path", "")
-            if location.get("line", -1) >= 0:
-                where += f":{location['line']}:{location.get('column', 0)}"
-            lines.append(f"{message['severity']}({message['ID']}) {where}: {message['message']}")
-    return lines
+    return convert
