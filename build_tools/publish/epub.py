@@ -217,7 +217,7 @@ def _dress(
         add_cover(package, content, suffix=suffix, media_type=media_type, alt=alt, words=words)
     link_stylesheets(package, vertical=meta.vertical)
     mark_notes(package)
-    set_language(package, variant.name)
+    set_language(package, variant.bcp47)
 
     body = [e.href for top in entries for e in top.walk() if e.href != toc_page]
     landmarks = [("cover", COVER_PAGE, words.cover)] if image else []
@@ -234,7 +234,7 @@ def _dress(
     record = Record(
         identifier=identifier,
         title=title,
-        language=variant.name,
+        language=variant.bcp47,
         creator=meta.creator,
         publisher=meta.publisher or meta.creator,
         rights=meta.rights or meta.creator,
