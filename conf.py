@@ -63,6 +63,7 @@ epub_copyright = "演讲集编辑部；所收文本为公有领域或官方文�
 epub_show_urls = "no"
 epub_use_index = False
 epub_tocdepth = 2
+epub_tocscope = "includehidden"  # the collection pages' toctrees are hidden: nav needs them
 epub_theme = "epub"
 # Read by build_tools.publish.epub, not by Sphinx: an editor's cover (JPEG or PNG, relative
 # to this file) for the whole-book EPUBs; empty: one is drawn from the title and dates.

@@ -262,15 +262,13 @@ def _depth(entry: NavEntry) -> int:
 
 
 def glossary_pages(package: Package) -> list[str]:
-    """The documents that hold a glossary (Sphinx writes ``<dl class="glossary">``)."""
+    """The documents that define glossary terms: Sphinx's ``{glossary}`` and the collection's
+    glossary page both give each term an id ``term-…`` (``term-0``, ``term-wusi-yundong``)."""
     return [
         href
         for href in package.spine()
         if href in package.docs
-        and any(
-            "glossary" in dl.get("class", "").split()
-            for dl in package.docs[href].iterfind(".//h:dl", NS)
-        )
+        and any(e.get("id", "").startswith("term-") for e in package.docs[href].iter())
     ]
 
 

@@ -25,4 +25,5 @@ epub_copyright = "演讲集编辑部；所收文本为公有领域或官方文�
 epub_show_urls = "no"
 epub_use_index = False
 epub_tocdepth = 2
+epub_tocscope = "includehidden"
 epub_theme = "epub"
