@@ -190,6 +190,7 @@ def dots_to_ellipsis(text: str) -> str:
 ELLIPSES = re.compile(f"{ELLIPSIS}+")
 # Dot runs count only next to Chinese, spaces between allowed: "1...5" is a range.
 DOTS = re.compile(r" *(?:\.{3,}|。{3,}|．{3,})")
+CJK_AFTER_SPACES = re.compile(f" *[{CJK}]")
 
 
 def _ellipsis(match: re.Match[str]) -> str:
@@ -197,8 +198,7 @@ def _ellipsis(match: re.Match[str]) -> str:
     if start and IS_CJK.match(text, start - 1):
         return ELLIPSIS * 2
     dots = match[0].lstrip(" ")
-    after = text[end:].lstrip(" ")
-    if dots[0] == "。" or (after and IS_CJK.match(after)):
+    if dots[0] == "。" or CJK_AFTER_SPACES.match(text, end):
         return match[0][: len(match[0]) - len(dots)] + ELLIPSIS * 2
     return match[0]
 
@@ -250,10 +250,11 @@ def _fullwidth_parens(match: re.Match[str]) -> str:
 
 
 def tighten_spaces(text: str) -> str:
-    """Spaces between a Han character and Chinese punctuation are removed.
+    """Spaces between a Han character and Chinese punctuation, or between two Chinese
+    punctuation marks, are removed.
 
-    >>> tighten_spaces("还存在 “等、靠、要”等 Alps 山")
-    '还存在“等、靠、要”等 Alps 山'
+    >>> tighten_spaces("还存在 “等、靠、要”等 Alps 山，没有苦了吗？ ”这")
+    '还存在“等、靠、要”等 Alps 山，没有苦了吗？”这'
     """
     return SPACE_RUN.sub(_tight, text) if " " in text else text
 
@@ -270,12 +271,56 @@ def _tight(match: re.Match[str]) -> str:
     if not start or end >= len(text):
         return match[0]
     before, after = text[start - 1], text[end]
-    if (IS_HAN.match(before) and IS_CJK_PUNCTUATION.match(after)) or (
-        IS_CJK_PUNCTUATION.match(before) and IS_HAN.match(after)
+    if IS_CJK_PUNCTUATION.match(before) and (
+        IS_HAN.match(after) or IS_CJK_PUNCTUATION.match(after)
     ):
+        return ""
+    if IS_HAN.match(before) and IS_CJK_PUNCTUATION.match(after):
         return ""
     return match[0]
 
+
+def repair_quotes(text: str) -> str:
+    """Curly double quotes that do not pair up (“ ” “ ”…) are set again from their context:
+    before punctuation or the end a mark closes, after ：，（、 or the start it opens, between
+    two words it follows the alternation. Applied only when that makes the paragraph pair up.
+
+    >>> repair_quotes("好，”如释重负”；亦说，”心上一块石头落了地“。所以说”无入而不自得”，")
+    '好，“如释重负”；亦说，“心上一块石头落了地”。所以说“无入而不自得”，'
+    >>> repair_quotes("他说：“主一无适便是敬”。”用现在的话讲")
+    '他说：“主一无适便是敬”。”用现在的话讲'
+    """
+    if "”" not in text and "“" not in text:
+        return text
+    positions = [match.start() for match in CURLY_QUOTE.finditer(text)]
+    if _alternate([text[p] for p in positions]):
+        return text
+    decided: list[str] = []
+    for position in positions:
+        before, after = text[position - 1 : position], text[position + 1 : position + 2]
+        if not after or CLOSES_BEFORE.match(after):
+            decided.append("”")
+        elif not before or OPENS_AFTER.match(before):
+            decided.append("“")
+        else:
+            decided.append("”" if decided and decided[-1] == "“" else "“")
+    if len(decided) % 2 or not _alternate(decided):
+        return text
+    chars = list(text)
+    for position, mark in zip(positions, decided, strict=True):
+        chars[position] = mark
+    return "".join(chars)
+
+
+def _alternate(marks: list[str]) -> bool:
+    return all(mark == "“”"[index % 2] for index, mark in enumerate(marks))
+
+
+CURLY_QUOTE = re.compile("[“”]")
+# A quote mark followed by one of these closes a quotation.
+CLOSES_BEFORE = re.compile("[，。；！？、）：…—」』》 　]")
+# A quote mark right after one of these opens a quotation.
+OPENS_AFTER = re.compile("[：，（、《— 　]")
 
 PUNCTUATION_RULES: tuple[Rule, ...] = (
     horizontal_bar_to_dash,
@@ -284,6 +329,7 @@ PUNCTUATION_RULES: tuple[Rule, ...] = (
     halfwidth_to_fullwidth,
     parentheses_to_fullwidth,
     tighten_spaces,
+    repair_quotes,
 )
 
 # URLs and e-mail addresses keep every character: they are cut out before the rules run.

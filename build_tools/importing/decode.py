@@ -34,6 +34,10 @@ FORCED_IMPLAUSIBLE = (
     "decoded as {encoding} (forced with --encoding) the text is not plausible Chinese (only "
     "{share:.0%} common characters); pass the right codec or leave out --encoding to detect it"
 )
+FORCED_MOJIBAKE = (
+    "decoded as {encoding} (forced with --encoding) the text is garbled (control characters, "
+    "or Chinese UTF-8 read byte by byte); leave out --encoding to detect the codec"
+)
 UNKNOWN_CODEC = (
     "unknown encoding {encoding!r} (from --encoding); use a Python codec name such as "
     "utf-8, gb18030, big5 or utf-16"
@@ -139,7 +143,22 @@ def _decode_forced(data: bytes, encoding: str) -> Decoded:
     share, count = plausibility(text)
     if count >= 20 and share < PLAUSIBLE:
         raise InputError(FORCED_IMPLAUSIBLE.format(encoding=encoding, share=share))
+    sample = text[:SAMPLE_CHARS]
+    if len(CONTROL.findall(sample)) > max(8, len(sample) // 100) or (
+        count == 0 and name != "utf-8" and _is_chinese_utf8(data)
+    ):
+        raise InputError(FORCED_MOJIBAKE.format(encoding=encoding))
     return Decoded(text, name)
+
+
+def _is_chinese_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8 holding plausible Chinese."""
+    try:
+        text = data[:SAMPLE_CHARS].decode("utf-8", errors="ignore")
+    except LookupError:
+        return False
+    share, count = plausibility(text)
+    return count >= 20 and share >= PLAUSIBLE
 
 
 def _decode_bom(data: bytes) -> Decoded | None:

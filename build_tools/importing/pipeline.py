@@ -16,6 +16,7 @@ from build_tools.importing.clean import (
 from build_tools.importing.footnotes import link_notes, split_notes
 from build_tools.importing.metadata import (
     EXTRA_FIELDS,
+    looks_like_title,
     merge_metadata,
     one_line,
     read_head,
@@ -70,12 +71,17 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
     lines = [line for line in lines if "".join(line.split()) != squeezed]  # a repeated title
     notes: list[tuple[int, str]] = []
     if not marked_notes:
-        lines, notes = split_notes(lines)
+        body, notes = split_notes(lines)
+        if any(line.strip() for line in body):  # notes need a text to belong to
+            lines = body
+        else:
+            notes = []
     texts = paragraphs(lines, markdown=markdown)
     if not texts:
-        raise InputError(
-            ONLY_TITLE.format(title=title) if "title" in found else NO_TEXT, path=raw.origin
-        )
+        problem = ONLY_TITLE.format(title=title) if "title" in found else NO_TEXT
+        raise InputError(problem, path=raw.origin)
+    if len(texts) == 1 and not known_title and "title" not in found and looks_like_title(texts[0]):
+        raise InputError(ONLY_TITLE.format(title=texts[0]), path=raw.origin)
     texts, footnotes, note_problem = link_notes(texts, notes)
     texts = [normalise_punctuation(text) for text in texts]
     footnotes = tuple(

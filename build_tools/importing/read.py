@@ -51,7 +51,9 @@ def _yaml_mapping(text: str, what: str) -> dict[str, object]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        problem = " ".join(str(error).split())
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if (mark := getattr(error, "problem_mark", None)) is not None:
+            problem = f"{problem}, line {mark.line + 1}"
         raise InputError(NOT_PLAIN_YAML.format(what=what, problem=problem)) from None
     if data is None:
         return {}

@@ -65,7 +65,9 @@ def numbering_level(text: str) -> int | None:
 
 def is_heading_text(text: str) -> bool:
     """Short and not a sentence: no 。！？；…, not ending in ：，、."""
-    plain = FOOTNOTE_REF.sub("", text)
+    if len(text) > 2 * HEADING_MAX:  # markers add a few characters, never this many
+        return False
+    plain = FOOTNOTE_REF.sub("", text) if FOOTNOTE_OPEN in text else text
     return len(plain) <= HEADING_MAX and not SENTENCE_MARKS.search(plain)
 
 

@@ -136,15 +136,21 @@ def read_json_lines(
     for _, record in records:
         if isinstance(record, dict):
             keys.extend(k for k in record if isinstance(k, str) and k not in keys)
-    columns = resolve_columns(keys, mapping)
-    if "text" not in columns:
-        aliases = ", ".join(COLUMN_ALIASES["text"])
+    aliases = ", ".join(COLUMN_ALIASES["text"])
+    if "text" not in resolve_columns(keys, mapping):
         raise InputError(
             NO_TEXT_COLUMN.format(columns=", ".join(keys) or "(none)", aliases=aliases)
         )
     speeches = []
     for number, record in records:
-        if isinstance(record, dict):
+        if isinstance(record, dict):  # each record may name its fields differently
+            columns = resolve_columns([k for k in record if isinstance(k, str)], mapping)
+            if "text" not in columns:
+                fields: dict[str, object] = {ROW_ERROR: f"no text field (one of {aliases})"}
+                speeches.append(
+                    RawSpeech(path=path, text="", encoding=encoding, row=number, fields=fields)
+                )
+                continue
             speeches.append(_row_speech(path, encoding, number, record, columns))
         else:
             problem = record if isinstance(record, str) else "not a JSON object"
