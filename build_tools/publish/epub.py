@@ -164,7 +164,8 @@ def split_parts(
     written = []
     for part in find_parts(whole):
         package, entries = part_package(whole, part, shared=shared, web_url=web_url)
-        date_range = _date_range(part.docnames, dates) or meta.date_range
+        # An undated part shows no dates rather than the whole book's.
+        date_range = _date_range(part.docnames, dates) if dates is not None else meta.date_range
         part_meta = replace(meta, date_range=date_range, cover_image=None)
         epoch = _epoch(source_date_epoch, meta.date_range)
         _dress(
