@@ -234,11 +234,19 @@ def write_zip(entries: dict[str, bytes], out: Path, *, epoch: int) -> Path:
                 info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
                 archive.writestr(info, content, compresslevel=None if stored else 9)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
+        if out.exists() and _same_bytes(Path(temporary), out):
+            # Unchanged: keep the published file and its time, so a no-op build stays one.
+            Path(temporary).unlink()
+        else:
+            os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return out
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 #: HTML elements that have no content; every other element gets an end tag.
