@@ -105,7 +105,7 @@ def test_header_glued_to_the_first_sentence_is_split() -> None:
 
 
 def test_lu_xun_footnotes_link_both_ways() -> None:
-    speech, myst, data = _one("鲁迅-娜拉走后怎样.txt")
+    _, myst, data = _one("鲁迅-娜拉走后怎样.txt")
     assert data["footnotes"] == 11
     assert "# 娜拉走后怎样[^1]\n" in myst  # note 1 is about the piece: it belongs to the title
     assert "伊孛生[^2]是十九世纪" in myst
@@ -125,7 +125,7 @@ def test_liang_qichao_markdown() -> None:
 
 
 def test_government_report_2021() -> None:
-    speech, myst, data = _one("2021年政府工作报告.txt")
+    _, myst, data = _one("2021年政府工作报告.txt")
     assert (data["title"], data["speaker"], data["date"]) == ("2021年政府工作报告", "李克强", None)
     assert [h["text"] for h in data["headings"]] == [
         "一、2020年工作回顾",
@@ -138,7 +138,7 @@ def test_government_report_2021() -> None:
 
 
 def test_scraped_csv_row() -> None:
-    speech, myst, data = _one("2026-beijing-scraped.csv")
+    _, myst, data = _one("2026-beijing-scraped.csv")
     assert data["title"] == "2026年北京市政府工作报告"
     assert data["date"] == "2026-01-25"  # delivered; published 2026-02-02
     assert data["published"] == "2026-02-02"

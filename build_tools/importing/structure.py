@@ -25,6 +25,7 @@ NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 #: The characters an outline number can start with, to rule most lines out at once.
 NUMBER_STARTS = frozenset("一二三四五六七八九十百零〇（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+WRAPPED_MIN = 20  #: columns: shorter lines are a list or verse, not a wrapped paragraph
 HEADING_MAX = 50  #: a longer numbered line is a paragraph
 LEAD_MAX = 60  #: a longer first sentence is not bolded as a lead
 # Sentence-final (and clause-final) punctuation: a heading has none of it.
@@ -118,8 +119,8 @@ def paragraphs(raw_lines: list[str], *, markdown: bool = False) -> list[str]:
         for line, after in pairwise(lines)
         if line.text
         and after.text
-        and not _standalone(line, markdown)
-        and not _standalone(after, markdown)
+        and not _breaks_before(line, markdown)
+        and not _breaks_before(after, markdown)
     ]
     open_ended = sum(1 for line in inner if not SENTENCE_END.search(line.text[-4:]))
     out: list[str] = []
@@ -137,10 +138,10 @@ def paragraphs(raw_lines: list[str], *, markdown: bool = False) -> list[str]:
             starts = line.indented or previous.width < 0.6 * (width or typical)
         elif width is not None:  # hard-wrapped at a fixed width
             starts = previous.width < width - 2
-        elif len(inner) >= 3 and open_ended >= 0.5 * len(inner):  # wrapped anywhere
-            starts = bool(SENTENCE_END.search(previous.text[-4:])) or _standalone(
-                previous, markdown
-            )
+        elif len(inner) >= 3 and open_ended >= 0.5 * len(inner) and typical >= WRAPPED_MIN:
+            # wrapped anywhere: most lines stop mid-sentence
+            ends = bool(SENTENCE_END.search(previous.text[-4:]))
+            starts = ends or _heading_line(previous, markdown, typical)
         else:  # one paragraph per line
             starts = True
         if starts:
@@ -155,10 +156,13 @@ def paragraphs(raw_lines: list[str], *, markdown: bool = False) -> list[str]:
     return out
 
 
-def _standalone(line: _Line, markdown: bool) -> bool:
-    """An outline item, a Markdown heading, or a short line that is no sentence."""
-    return _breaks_before(line, markdown) or (
-        len(line.text) <= HEADING_MAX // 2 and is_heading_text(line.text)
+def _heading_line(line: _Line, markdown: bool, typical: int) -> bool:
+    """A line that ends its paragraph at once: a Markdown heading, or a short outline item
+    (a long one is the first line of a wrapped numbered paragraph)."""
+    if markdown and MARKDOWN_HEADING.match(line.text):
+        return True
+    return numbering_level(line.text) is not None and (
+        line.width < 0.6 * typical or is_heading_text(line.text)
     )
 
 
@@ -172,9 +176,10 @@ class Outlined:
 
 
 def outline(texts: list[str], *, markdown: bool = False) -> list[Outlined]:
-    """Headings where a numbered line is short and no sentence; a numbered first sentence of a
-    longer paragraph becomes its lead, for a numbering level only when every lead of that level
-    is short (siblings look alike). Levels never skip: a （一） with no 一、 above it is 2."""
+    """Headings where a numbered line is short and no sentence; a numbered first sentence
+    followed by more text becomes that paragraph's lead, for a numbering level only when every
+    lead of that level is short (siblings look alike). Levels never skip: a heading is one
+    level below the nearest heading of an outer numbering (a lone （一） is level 2)."""
     leads: dict[int, bool] = {}
     for text in texts:
         if (natural := numbering_level(text)) is not None and not is_heading_text(text):
@@ -182,18 +187,22 @@ def outline(texts: list[str], *, markdown: bool = False) -> list[Outlined]:
             fits = lead is not None and len(lead[0]) <= LEAD_MAX
             leads[natural] = leads.get(natural, True) and fits
     out: list[Outlined] = []
-    current = 1  # the title
+    open_headings: list[tuple[int, int]] = []  # (numbering level, heading level), outermost first
     for text in texts:
-        level: int | None = None
         natural = numbering_level(text)
+        heading: int | None = None
         if markdown and (match := MARKDOWN_HEADING.match(text)):
-            level, text = max(2, len(match["marks"])), match["text"]
+            heading, text = max(2, len(match["marks"])), match["text"]
         elif natural is not None and is_heading_text(text):
-            level = natural
-        if level is not None:
-            current = min(level, current + 1)
-            out.append(Outlined(text, current))
-        elif natural is not None and leads.get(natural) and (lead := FIRST_SENTENCE.match(text)):
+            heading = natural
+        lead = FIRST_SENTENCE.match(text) if natural is not None and heading is None else None
+        if heading is not None:
+            while open_headings and open_headings[-1][0] >= heading:
+                open_headings.pop()
+            level = min(6, (open_headings[-1][1] if open_headings else 1) + 1)
+            open_headings.append((heading, level))
+            out.append(Outlined(text, level))
+        elif natural is not None and leads.get(natural) and lead and lead.end() < len(text):
             out.append(Outlined(text[lead.end() :], lead=lead[0]))
         else:
             out.append(Outlined(text))
