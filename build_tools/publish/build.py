@@ -9,6 +9,8 @@ _build/logs/                 each Sphinx run's output and warnings
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import shutil
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from build_tools.errors import ExitCode, LockedError
+from build_tools.variants.backend import backend_notice
 from build_tools.variants.table import Variant
 
 LOCKED = (
@@ -69,9 +73,11 @@ class BuildReport:
     speeches: int = 0
     seconds: float = 0.0
 
+    notices: list[str] = field(default_factory=list)  #: warnings from outside Sphinx
+
     @property
     def warnings(self) -> list[str]:
-        return [w for step in self.steps for w in step.warnings]
+        return [*self.notices, *(w for step in self.steps for w in step.warnings)]
 
     @property
     def exit_code(self) -> int:
@@ -123,6 +129,8 @@ def build(plan: BuildPlan) -> BuildReport:
     try:
         started = time.monotonic()
         report = BuildReport(plan, speeches=count_speeches(plan.root / "source"))
+        if notice := backend_notice():
+            report.notices.append(f"WARNING: {notice} [book.variants.backend]")
         with _Progress(plan) as progress:
             workers = max(1, min(plan.jobs, len(plan.variants)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -133,11 +141,27 @@ def build(plan: BuildPlan) -> BuildReport:
                 for steps in results:
                     report.steps.extend(steps)
         if report.exit_code != ExitCode.BUILD:
-            report.epubs = _publish(plan)
+            with _collect_warnings("build_tools.publish") as notices:
+                report.epubs = _publish(plan)
+            report.notices += notices
         report.seconds = time.monotonic() - started
         return report
     finally:
         lock.release()
+
+
+@contextlib.contextmanager
+def _collect_warnings(name: str) -> Iterator[list[str]]:
+    """Gather what the publishing stages log, for the summary."""
+    collected: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: collected.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    try:
+        yield collected
+    finally:
+        logger.removeHandler(handler)
 
 
 def count_speeches(source: Path) -> int:
