@@ -21,7 +21,7 @@ _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 # 1924年1月17日, 一九二四年一月十七日, 二月十六日 (no year), 2021年3月: the written form.
 WRITTEN = re.compile(
-    rf"(?:(?P<y>{_YEAR})\s*年\s*)?(?P<m>{_MONTH})\s*月\s*(?:(?P<d>{_DAY})\s*[日号號])?"
+    rf"(?<![{_CN}十\d])(?:(?P<y>{_YEAR})\s*年\s*)?(?P<m>{_MONTH})\s*月\s*(?:(?P<d>{_DAY})\s*[日号號])?"
 )
 # 2010-06-06, 2010/6/6, 2010.06.06: the numeric form, always with a year and a day; the day
 # must not run on into more digits (2010-06-061 is not a date).

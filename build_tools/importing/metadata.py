@@ -23,6 +23,7 @@ SURNAMES = (
     "关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻"
     "祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿"
     "桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝蔺胥"
+    "习栗洪赖冼凤伏辜鄢练匡邸暴竺揭牧晁郜厉谈刚鞠尉贡聂丰印粟隆"
 )
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _NAME = rf"(?:{'|'.join(COMPOUND_SURNAMES)})[{HAN}]{{1,2}}|[{SURNAMES}][{HAN}]{{1,2}}"
@@ -134,6 +135,7 @@ def looks_like_title(line: str) -> bool:
         and re.search(rf"[{HAN}A-Za-z0-9]", text) is not None
         and not re.search(r"[。！；!;]|[？?：:，,、](?!$)|[：:，,、]$", text)
         and not re.match(_DASH, text)
+        and not text.startswith("#")
         and not SALUTATION.match(text)
         and not NUMBERED.match(text)
         and not DATE_LINE.match(text)
@@ -157,7 +159,7 @@ def read_head(
         out[first] = ""
     elif _same(line, known_title):
         out[first] = ""
-    elif len(filled) > 1 and looks_like_title(line):
+    elif not known_title and len(filled) > 1 and looks_like_title(line):
         found["title"] = line
         out[first] = ""
     title = known_title or found.get("title")
