@@ -177,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BookError as error:
         print(error.format(), file=sys.stderr)
         return int(error.exit_code)
+    except BrokenPipeError:
+        # The reader of our output went away (``convert … | head``): not an error of ours.
+        sys.stderr.close()
+        return ExitCode.OK
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
