@@ -57,7 +57,7 @@ def escape_paragraph(text: str) -> str:
     >>> print(escape_paragraph(":::{note}"), escape_paragraph("(label)="))
     \\:::\\{note\\} \\(label)=
     """
-    escaped = escape_text(text)
+    escaped = escape_text(text.lstrip(" \t"))  # four spaces would make a code block
     if match := ORDERED.match(escaped):
         return f"{match[1]}\\{match[2]}{escaped[match.end() :]}"
     if BLOCK_START.match(escaped):
