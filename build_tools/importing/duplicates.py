@@ -27,8 +27,8 @@ def sentences(speech: Speech) -> frozenset[str]:
         text = to_simplified(text)
     text = NOT_WORD.sub("", SENTENCE_END.sub("\n", text))
     found = frozenset(s for s in text.split("\n") if len(s) >= MIN_SENTENCE)
-    if not found and (whole := text.replace("\n", "")):
-        return frozenset({whole})
+    if not found and (whole := text.replace("\n", "")):  # too short to judge by sentences:
+        return frozenset({f"{speech.metadata.title}\n{whole}"})  # the same title and text
     return found
 
 
