@@ -49,6 +49,10 @@ WRAPPED = [  # copied from a PDF: lines of about the same width, broken anywhere
     "青年们先可以将中国变成一个有声的中国。大胆地",
     "说话，勇敢地进行，忘掉了一切利害，推开了古人",
     "，将自己的真心的话发表出来。",
+    "三、几点要求",
+    "我们试想现在没有声音的民族是那几种民族。我们",
+    "可听到埃及人的声音？可听到安南，朝鲜的声音？",
+    "印度除了泰戈尔，别的声音可还有？",
 ]
 
 
@@ -57,7 +61,9 @@ def test_lines_broken_mid_sentence_are_joined() -> None:
         "一、总体要求",
         "".join(WRAPPED[1:4]),
         "二、具体任务",
-        "".join(WRAPPED[5:]),
+        "".join(WRAPPED[5:8]),
+        "三、几点要求",
+        "".join(WRAPPED[9:]),
     ]
 
 

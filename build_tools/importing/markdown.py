@@ -18,6 +18,9 @@ FOOTNOTE_DEFINITION = re.compile(r"^\s*\[\^(?P<label>[^\]\s]+)\]:\s*(?P<text>.*)
 FOOTNOTE_REFERENCE = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 # Strong or emphasis markers that are not escaped: **text**, *text*, __text__.
 EMPHASIS = re.compile(r"(?<![\\*])(\*\*|\*|__)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+# Images carry no text; a link keeps its text and loses its target.
+IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+LINK = re.compile(r"(?<!!)\[([^\]\n^][^\]\n]*)\]\([^)\n]*\)")
 # A backslash escape of ASCII punctuation, as Markdown defines it.
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -28,6 +31,8 @@ def from_markdown(lines: list[str]) -> tuple[list[str], tuple[Footnote, ...]]:
 
     >>> from_markdown(["\\\\*x\\\\* **粗** 甲[^a]", "", "---", "(t)=", "[^a]: 注"])
     (['*x* 粗 甲\\ufdd01\\ufdd1', '', '', '', ''], (Footnote(number=1, text='注'),))
+    >>> from_markdown(["![](a.jpg)见[链接](https://a.cn)。"])
+    (['见链接。'], ())
     """
     numbers: dict[str, int] = {}
     notes: list[Footnote] = []
@@ -50,4 +55,5 @@ def from_markdown(lines: list[str]) -> tuple[list[str], tuple[Footnote, ...]]:
 
 
 def _plain(text: str) -> str:
+    text = LINK.sub(r"\1", IMAGE.sub("", text))
     return ESCAPE.sub(r"\1", EMPHASIS.sub(r"\2", text))

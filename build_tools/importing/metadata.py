@@ -41,20 +41,22 @@ NOT_A_ROLE = re.compile(both_scripts("记者|摄|编辑|来源|责编|通讯员"
 _DASH = "[―—－\\-─–～~]"
 _VERB = "(?:讲演|演讲|讲话|发言|致辞|报告|演说|讲)"
 # The classic header under a lecture's title: ——一九二四年一月十七日在北京师范大学附属中学
-# 校友会讲, ——2026年1月25日在…会议上, （一九二七年二月十六日在香港青年会讲）. The place is
-# the shortest stretch after 在 that leaves only 上/的/a verb before the end of the line.
+# 校友会讲, ——2026年1月25日在…会议上, ——九月间在广州…讲, （一九二七年二月十六日在香港青年会讲）.
+# Before 在 comes when (a date, or words like 九月间); the place is the shortest stretch after
+# 在 that leaves only 上/的/a verb before the end of the line. Or the line is only a date.
 HEADER = re.compile(
     both_scripts(
-        rf"^(?:{_DASH}{{1,4}}|[（(])\s*(?P<date>{ANY_DATE})?\s*"
-        rf"(?:在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?))?\s*[）)]?$"
+        rf"^(?:{_DASH}{{1,4}}|[（(])\s*(?:(?P<when>[^在。！？；，,!?;（(]{{0,24}}?)\s*"
+        rf"在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?)"
+        rf"|(?P<date>{ANY_DATE}))\s*[）)]?$"
     )
 )
 # The same header run together with the first sentence of the speech (――二月十六日在香港青年
 # 会讲以我这样…): here the place must be followed by a verb, and the rest is body text.
 HEADER_GLUED = re.compile(
     both_scripts(
-        rf"^{_DASH}{{1,4}}\s*(?P<date>{ANY_DATE})?\s*在(?P<place>[^。！？；，,!?;]{{2,40}}?)"
-        rf"(?P<tail>(?:上的|上|的)?{_VERB})(?P<rest>\S.{{9,}})$"
+        rf"^{_DASH}{{1,4}}\s*(?P<when>[^在。！？；，,!?;]{{0,24}}?)\s*在"
+        rf"(?P<place>[^。！？；，,!?;]{{2,40}}?)(?P<tail>(?:上的|上|的)?{_VERB})(?P<rest>\S.{{9,}})$"
     )
 )
 # A line that is only a date, often in brackets under the title: （2021年3月5日）.
@@ -114,11 +116,13 @@ def header_of(line: str) -> dict[str, str] | None:
     """Date and place from a ——…在…讲 header line, plus ``rest`` for a glued first sentence."""
     line = line.strip()
     match = HEADER.match(line)
-    if match and (match["date"] or match["tail"]) and (match["date"] or match["place"]):
-        found = {"date": parse_date(match["date"] or ""), "place": match["place"]}
+    if match and match["date"]:
+        found = {"date": parse_date(match["date"])}
+    elif match and (match["when"] or match["tail"]):
+        found = {"date": parse_date(match["when"] or ""), "place": match["place"]}
     elif match := HEADER_GLUED.match(line):
         found = {
-            "date": parse_date(match["date"] or ""),
+            "date": parse_date(match["when"] or ""),
             "place": match["place"],
             "rest": match["rest"],
         }

@@ -138,7 +138,7 @@ def paragraphs(raw_lines: list[str], *, markdown: bool = False) -> list[str]:
             starts = line.indented or previous.width < 0.6 * (width or typical)
         elif width is not None:  # hard-wrapped at a fixed width
             starts = previous.width < width - 2
-        elif len(inner) >= 3 and open_ended >= 0.5 * len(inner) and typical >= WRAPPED_MIN:
+        elif len(inner) >= 6 and open_ended >= 0.5 * len(inner) and typical >= WRAPPED_MIN:
             # wrapped anywhere: most lines stop mid-sentence
             ends = bool(SENTENCE_END.search(previous.text[-4:]))
             starts = ends or _heading_line(previous, markdown, typical)
