@@ -153,3 +153,21 @@ def test_scraped_csv_row() -> None:
     levels = [h["level"] for h in data["headings"]]
     assert levels[:4] == [2, 2, 2, 3] and levels.count(3) == 10
     assert data["incomplete"] is False
+
+
+def _han(text: str) -> str:
+    return "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_no_text_is_lost_or_invented(path: Path) -> None:
+    """The Han characters of the page are those of the raw file, in order, less boilerplate,
+    title, speaker and header lines (at most 30 characters, except on scraped pages)."""
+    raw = "".join(r.text for r in read_path(path))
+    for _, myst in _convert(path):
+        body = myst.split("---\n", 2)[2].split("\n", 2)[2]  # without front matter and title
+        shown, source = iter(_han(raw)), _han(body)
+        assert all(c in shown for c in source)  # a subsequence: nothing invented or reordered
+        lost = len(_han(raw)) - len(source)
+        scraped = path.name in ("劳动局创先争优动员讲话稿.txt", "2026-beijing-scraped.csv")
+        assert lost <= (300 if scraped else 30), lost
