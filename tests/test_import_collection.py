@@ -99,9 +99,9 @@ def test_hand_edits_are_kept(book: tuple[Path, Path]) -> None:
     assert page.read_text(encoding="utf-8") == edited
     [warning] = [w for w in report.warnings if w.code == "import.hand-edited"]
     assert warning.format() == (
-        f"{speech}: WARNING: {LABOUR}.md was edited by hand since the last import and its raw "
-        "input changed; the new import is not written (compare, then re-run with --force to "
-        "overwrite; a backup is kept) [book.import.hand-edited]"
+        f"{speech}: WARNING: {LABOUR}.md was edited by hand since the last import, and the "
+        "import now gives another text; it is not written (compare, then re-run with --force "
+        "to overwrite; a backup is kept) [book.import.hand-edited]"
     )
     assert report.exit_code == ExitCode.OK
 

@@ -6,6 +6,7 @@ diff of ``tests/fixtures/import/*.golden.md`` before committing it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,27 @@ def test_no_text_is_lost_or_invented(path: Path) -> None:
         lost = len(_han(raw)) - len(source)
         scraped = path.name in ("劳动局创先争优动员讲话稿.txt", "2026-beijing-scraped.csv")
         assert lost <= (300 if scraped else 30), lost
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_traditional_editions_import_alike(path: Path) -> None:
+    """The same speeches in Traditional characters (OpenCC s2tw) give the same structure and
+    the same metadata, in Traditional characters."""
+    import opencc
+
+    to_hant = opencc.OpenCC("s2tw").convert
+    for raw in read_path(path):
+        fields = {k: to_hant(v) if isinstance(v, str) else v for k, v in raw.fields.items()}
+        hant = replace(
+            raw, text=to_hant(raw.text), fields=fields, path=Path(to_hant(str(raw.path)))
+        )
+        simplified = speech_to_json(*convert_raw(raw))
+        traditional = speech_to_json(*convert_raw(hant))
+        assert traditional["script"] == "hant"
+        for key in ("date", "incomplete", "footnotes", "source_url"):
+            assert traditional[key] == simplified[key], key
+        for key in ("title", "speaker", "place", "category"):
+            assert traditional[key] == (simplified[key] and to_hant(simplified[key])), key
+        assert [h["level"] for h in traditional["headings"]] == [
+            h["level"] for h in simplified["headings"]
+        ]

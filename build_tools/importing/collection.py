@@ -27,8 +27,8 @@ SPEECHES = "speeches"
 NOT_SPEECHES = ("SOURCES.md", "README", "LICENSE", "boilerplate.yml")
 SIDECARS = (".yml", ".yaml")
 HAND_EDITED = (
-    "{page}.md was edited by hand since the last import and its raw input changed; the new "
-    "import is not written (compare, then re-run with --force to overwrite; a backup is kept)"
+    "{page}.md was edited by hand since the last import, and the import now gives another "
+    "text; it is not written (compare, then re-run with --force to overwrite; a backup is kept)"
 )
 NOT_OURS = (
     "{page}.md exists but was not written by the importer; the import is not written "

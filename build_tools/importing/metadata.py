@@ -73,7 +73,7 @@ MARKDOWN_TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 # File names often read "author-title" or "2010-06-06-title".
 STEM_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[-_ ]+(?P<rest>.+)$")
-STEM_AUTHOR = re.compile(rf"^(?P<name>{_NAME})[-_—－](?P<rest>.+)$")
+STEM_AUTHOR = re.compile(both_scripts(rf"^(?P<name>{_NAME})[-_—－](?P<rest>.+)$"))
 TITLE_MAX = 40
 HEAD_LINES = 5  #: lines after the title searched for a speaker, header or date line
 
