@@ -40,6 +40,7 @@ CJK_PUNCTUATION = (
     "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
     f"\u201c\u201d\u2018\u2019{ELLIPSIS}{EM_DASH}"
 )
+# One Chinese character or mark: the test for "next to Chinese text".
 IS_CJK = re.compile(f"[{CJK}]")
 
 # ---------------------------------------------------------------------------- whole text
@@ -316,6 +317,7 @@ def _alternate(marks: list[str]) -> bool:
     return all(mark == "“”"[index % 2] for index, mark in enumerate(marks))
 
 
+# The double quotes whose direction can be wrong.
 CURLY_QUOTE = re.compile("[“”]")
 # A quote mark followed by one of these closes a quotation.
 CLOSES_BEFORE = re.compile("[，。；！？、）：…—」』》 　]")

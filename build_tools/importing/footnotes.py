@@ -73,6 +73,7 @@ def _consecutive(note_lines: list[str]) -> list[tuple[int, str]] | None:
 
 
 def _marker(number: int) -> re.Pattern[str]:
+    """The marker of note ``number`` in the text: ②, or 2 / (2) / [2] glued to a word."""
     if number <= len(CIRCLED):
         circled = CIRCLED[number - 1]
         return re.compile(

@@ -69,6 +69,7 @@ SALUTATION = re.compile(
 NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]{1,4}、|[（(][一二三四五六七八九十]{1,4}[）)]|\d{1,3}[.．、]|[①-⑳])"
 )
+# A Markdown level-1 heading, "# 标题" (closing #s allowed): the title of a Markdown file.
 MARKDOWN_TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 # File names often read "author-title" or "2010-06-06-title".

@@ -37,6 +37,8 @@ SENTENCE_END = re.compile(r"[。！？!?…：:；;][”’」』）)]*$|[”’
 # What a complete text ends with, once closing quotes and brackets are set aside.
 FINAL = re.compile(f"[。！？!?….](?:[”’」』）)》〉】\"']|{FOOTNOTE_OPEN}\\d+{FOOTNOTE_CLOSE})*$")
 FOOTNOTE_REF = re.compile(f"{FOOTNOTE_OPEN}\\d+{FOOTNOTE_CLOSE}")
+# A Latin word (or number) at the end of one line and the start of the next: a wrap between
+# two words, which needs a space where Chinese needs none.
 LATIN_END = re.compile(r"[A-Za-z0-9]$")
 LATIN_START = re.compile(r"^[A-Za-z0-9]")
 
