@@ -232,6 +232,10 @@ def import_collection(
         except InputError as error:
             run.skipped.append(Skipped(str(error.path or path), str(error)))
             continue
+        except Exception as error:  # one unreadable file must not stop the others
+            reason = f"internal error ({type(error).__name__}: {error}); please report it"
+            run.skipped.append(Skipped(str(path), reason))
+            continue
         for raw in raws:
             try:
                 run.one(raw, path)
