@@ -28,6 +28,9 @@ book_grouping = "year"  # parts of the book: year | category | speaker
 book_slug = "speeches"  # file names of the EPUBs: speeches-zh-Hans.epub
 book_description = "中文演讲与报告文集：简体与繁体版本，网页与电子书。"
 
+# The importer already sets Chinese punctuation; Sphinx must not re-curl quotes or dashes.
+smartquotes = False
+
 # -- MyST ---------------------------------------------------------------------------------
 myst_enable_extensions = ["attrs_block", "attrs_inline", "colon_fence", "deflist"]
 myst_footnote_transition = False

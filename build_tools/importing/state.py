@@ -1,14 +1,14 @@
 """What the importer last wrote: ``source/.import-state.json`` maps each raw speech to its page
-and hashes, so pages keep their names and hand edits are noticed. Atomic writes live here."""
+and hashes, so pages keep their names and hand edits are noticed."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from build_tools.atomic import UNREAD, write_if_changed
 
 STATE_FILE = ".import-state.json"
 BACKUPS = ".import-backups"
@@ -19,31 +19,9 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-UNREAD = object()
-
-
 def write_atomic(path: Path, text: str, *, current: object = UNREAD) -> bool:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``, only when the
-    content differs (``current``: the content already read, None for no file). Returns
-    whether the file was written. Readers never see a half-written file; there is no fsync,
-    so a power cut right after an import may lose it (re-run the import)."""
-    if current is UNREAD:
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            current = None
-    if current == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+    """Write a page or the state file (LF line ends), atomically and only when changed."""
+    return write_if_changed(path, text, current=current)
 
 
 @dataclass(frozen=True)

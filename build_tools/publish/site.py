@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import runpy
-import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from build_tools.atomic import write_if_changed
 from build_tools.variants.table import VARIANTS, Variant
 
 PAGE = """<!DOCTYPE html>
@@ -104,16 +103,3 @@ def _downloads_page(info: BookInfo, site: Path, variants: list[Variant]) -> str:
         "".join(sections) or "<p>尚无电子书。</p>"
     )
     return PAGE.format(title=escape(info.title), body=body)
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` atomically, and only when it differs: keeps rebuilds incremental."""
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
-        f.write(data)
-    os.chmod(f.name, 0o644)  # NamedTemporaryFile makes 0600 files; this one is published
-    os.replace(f.name, path)
-    return True
