@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import subprocess
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -103,6 +105,23 @@ def test_no_speech_text_is_lost(built_book: Path, edition: str) -> None:
         page = built_book / edition / "speeches" / f"{path.stem}.html"
         lost = missing_in_order(body, article_text(page))
         assert not lost, f"{path.name} ({edition}): text lost around {lost!r}"
+
+
+@pytest.mark.parametrize("edition", table.DEFAULT_VARIANTS)
+def test_no_speech_text_is_lost_in_the_epub(built_book: Path, edition: str) -> None:
+    """The same, for each speech's chapter inside the edition's whole-book EPUB."""
+    from build_tools.variants.convert import convert_myst
+
+    variant = table.get(edition)
+    with zipfile.ZipFile(built_book / "downloads" / f"speeches-{edition}.epub") as epub:
+        chapters = {Path(n).stem: n for n in epub.namelist() if "/speeches/" in f"/{n}"}
+        for path in speech_files():
+            _, body = front_matter(convert_myst(path.read_text(encoding="utf-8"), variant))
+            body = re.sub(r"^\(.*\)=$", "", body, flags=re.MULTILINE)
+            xhtml = epub.read(chapters[path.stem]).decode("utf-8")
+            text = re.sub(r"<[^>]+>", "", xhtml.split("<body", 1)[1])
+            lost = missing_in_order(body, html.unescape(text))
+            assert not lost, f"{path.name} ({edition} EPUB): text lost around {lost!r}"
 
 
 def test_html_lang_is_the_edition_tag(built_book: Path) -> None:
