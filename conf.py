@@ -11,7 +11,6 @@ version = release = "2026.11"
 
 extensions = [
     "myst_parser",
-    "sphinx_sitemap",
     "sphinxext.opengraph",
     "build_tools.sphinx_ext",
 ]
@@ -51,13 +50,13 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "article_header_end": ["book-edition-switch.html", "article-header-buttons.html"],
 }
+html_context = {"default_mode": "auto"}  # light or dark, as the reader's system prefers
 # The theme's sidebar nav embeds the whole book in every page; book-nav.html shows the parts
 # and the current part only (build_tools/sphinx_ext/navigation.py).
 html_sidebars = {
     "**": ["navbar-logo.html", "search-button-field.html", "book-nav.html", "book-downloads.html"]
 }
-sitemap_url_scheme = "{link}"
-ogp_site_url = html_baseurl  # both become <site>/<edition>/ per edition (sphinx_ext/edition.py)
+ogp_site_url = html_baseurl  # it and the sitemap become <site>/<edition>/ (sphinx_ext/edition.py)
 ogp_social_cards = {"enable": False}  # cards need matplotlib and a CJK font setup
 
 # -- EPUB ---------------------------------------------------------------------------------

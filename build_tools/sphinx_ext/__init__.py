@@ -11,7 +11,8 @@ Registers (see each module's docstring):
 * ``speech``: the transform that adds metadata, cross-links and related speeches;
 * ``landing``: the ``book-landing`` directive and its download links;
 * ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
-* ``search``: the ``zh`` search language with matching index and query.
+* ``search``: the ``zh`` search language with matching index and query;
+* ``incremental``: the search index's entries and the sitemap, whole after a rebuild.
 """
 
 from __future__ import annotations
@@ -23,15 +24,25 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from build_tools import __version__
-from build_tools.sphinx_ext import edition, landing, navigation, search, speech, state
+from build_tools.sphinx_ext import (
+    edition,
+    incremental,
+    landing,
+    navigation,
+    search,
+    speech,
+    state,
+)
 
 HERE = Path(__file__).resolve().parent
 
 
 def _add_theme_files(app: Sphinx, config: Config) -> None:
-    """Our templates and stylesheet, found before the theme's."""
+    """Our templates and stylesheet (found before the theme's), and a favicon."""
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+    if not config.html_favicon:
+        config.html_favicon = str(HERE / "favicon.svg")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -50,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     landing.setup(app)
     navigation.setup(app)
     search.setup(app)
+    incremental.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
