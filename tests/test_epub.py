@@ -35,6 +35,7 @@ from build_tools.publish.epub import (
     split_parts,
 )
 from build_tools.publish.epub_content import broken_links
+from build_tools.publish.epub_dress import Dressing
 from build_tools.publish.epub_package import EPUB, NS, Package
 from build_tools.variants.table import Variant, get
 
@@ -374,12 +375,10 @@ def test_part_cover_names_the_part(books: dict[str, Built]) -> None:
 # -- the project's recipe ----------------------------------------------------------------------
 
 
-def test_publish_epubs_writes_the_downloads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """``publish_epubs`` as build.py calls it: conf.py and source/ of a project, Sphinx's
-    output in _build/epub/<edition>/, the EPUBs in _build/site/downloads/."""
-    project = tmp_path / "project"
+def make_project(folder: Path, variant: Variant) -> Path:
+    """A project as ``build`` sees it: conf.py, source/ (the test root) and Sphinx's EPUB
+    output in _build/epub/<edition>/."""
+    project = folder / "project"
     shutil.copytree(BOOK, project / "source", ignore=shutil.ignore_patterns("conf.py"))
     (project / "conf.py").write_text(
         (BOOK / "conf.py").read_text(encoding="utf-8")
@@ -387,7 +386,11 @@ def test_publish_epubs_writes_the_downloads(
         + "variants_vertical_writing = True\n",
         encoding="utf-8",
     )
-    variant = get("zh-Hant")
+    return sphinx_again(project, variant)
+
+
+def sphinx_again(project: Path, variant: Variant) -> Path:
+    """Run Sphinx's EPUB builder on the project, incrementally as ``build`` does."""
     sphinx_epub(
         project / "_build" / "epub" / variant.name,
         variant,
@@ -395,6 +398,16 @@ def test_publish_epubs_writes_the_downloads(
         conf=project,
         doctrees=project / "_build" / "doctrees" / variant.name,
     )
+    return project
+
+
+def test_publish_epubs_writes_the_downloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``publish_epubs`` as build.py calls it: conf.py and source/ of a project, Sphinx's
+    output in _build/epub/<edition>/, the EPUBs in _build/site/downloads/."""
+    variant = get("zh-Hant")
+    project = make_project(tmp_path, variant)
     downloads = project / "_build" / "site" / "downloads"
     stale = downloads / "lectures-zh-Hant-1999.epub"
     stale.parent.mkdir(parents=True)
@@ -420,6 +433,88 @@ def test_publish_epubs_writes_the_downloads(
     assert package.element("spine").get("page-progression-direction") == "rtl"
     link = Package.load(written[3]).docs["years/1927.xhtml"].find(".//h:section/h:p/h:a", NS)
     assert link.get("href") == f"https://example.org/lectures/zh-Hant/{SPEECHES[0]}.html"
+
+
+def file_identity(paths: list[Path]) -> dict[str, tuple[int, int, str]]:
+    """Name → (inode, mtime, SHA-256): a file written again gets a new inode (``write_zip``
+    replaces it), whatever the clock says."""
+    return {
+        p.name: (p.stat().st_ino, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in paths
+    }
+
+
+@pytest.fixture
+def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[Path]]:
+    """A project published once: zh-Hant, three parts (1923, 1924, 1927)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    project = make_project(tmp_path, get("zh-Hant"))
+    return project, publish_epubs(project, get("zh-Hant"))
+
+
+def test_publishing_unchanged_inputs_again_does_nothing(
+    published: tuple[Path, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, written = published
+    before = file_identity(written)
+    state = project / "_build" / "epub" / "zh-Hant.publish.json"
+    state_before = (state.stat().st_ino, state.read_bytes())
+
+    def must_not_load(*args: object) -> Package:
+        raise AssertionError("publish_epubs loaded the book although nothing changed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Package, "load", must_not_load)
+        again = publish_epubs(project, get("zh-Hant"))
+    assert again == written
+    assert file_identity(again) == before
+    assert (state.stat().st_ino, state.read_bytes()) == state_before
+
+    # A part removed by hand is made again, alike; nothing else is touched.
+    written[2].unlink()
+    assert publish_epubs(project, get("zh-Hant")) == written
+    after = file_identity(written)
+    assert {name for name in before if after[name] != before[name]} == {written[2].name}
+    assert after[written[2].name][2] == before[written[2].name][2]
+
+
+def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
+    published: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, written = published
+    before = file_identity(written)
+    speech = project / "source" / f"{SPEECHES[1]}.md"  # in 1924
+    text = speech.read_text(encoding="utf-8")
+    speech.write_text(text.replace("来说几句。", "来说几句。（编者补记。）"), encoding="utf-8")
+    sphinx_again(project, get("zh-Hant"))
+
+    from build_tools.publish import epub
+
+    dressed = []
+
+    def dress(package: Package, dressing: Dressing) -> list[str]:
+        dressed.append(dressing.title)
+        return real_dress(package, dressing)
+
+    real_dress = epub.dress
+    with monkeypatch.context() as patch:
+        patch.setattr(epub, "dress", dress)
+        again = publish_epubs(project, get("zh-Hant"))
+    assert dressed == ["演講集", "演講集·1924年"]
+    assert again == written
+    after = file_identity(again)
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {"lectures-zh-Hant.epub", "lectures-zh-Hant-1924.epub"}
+    for name in changed:
+        assert after[name][2] != before[name][2]
+    assert "编者补记" in visible_text(document(read(again[2]), f"{SPEECHES[1]}.xhtml"))
+
+    # What was made again, and what was not, is what publishing everything afresh gives.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", "*.publish.json"))
+    from_scratch = publish_epubs(fresh, get("zh-Hant"))
+    assert [p.name for p in from_scratch] == [p.name for p in again]
+    assert [sha256(p) for p in from_scratch] == [sha256(p) for p in again]
 
 
 # -- EPUBCheck --------------------------------------------------------------------------------

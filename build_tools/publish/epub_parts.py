@@ -16,7 +16,7 @@ The part key (in the file name ``<slug>-<edition>-<key>.epub``) is the part page
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -26,7 +26,6 @@ from build_tools.publish.epub_content import (
     glossary_pages,
     read_nav,
     resolve_href,
-    rewrite_outside_links,
 )
 from build_tools.publish.epub_package import NS, Package
 
@@ -75,30 +74,34 @@ def find_parts(package: Package) -> list[Part]:
     return parts
 
 
+def shared_documents(whole: Package, shared: Collection[str] | None) -> list[str]:
+    """The hrefs of the documents every part carries, in the whole book's order: ``shared``
+    names them (docnames); ``None`` means the glossary pages, so that term links keep working
+    offline."""
+    if shared is None:
+        return glossary_pages(whole)
+    return [href for name in shared if (href := f"{name}.xhtml") in whole.docs]
+
+
 def part_package(
-    whole: Package, part: Part, *, shared: Collection[str] | None, web_url: str | None
+    whole: Package, part: Part, *, shared: Sequence[str], nav: Sequence[NavEntry]
 ) -> tuple[Package, list[NavEntry]]:
     """A copy of the whole book reduced to one part, and the part's navigation.
 
-    ``shared`` names the documents (docnames) every part carries as well, in the whole book's
-    order; ``None`` means the glossary pages, so that term links keep working offline.
-    Links to the documents left out go to the web edition (``web_url``) or become text.
+    ``shared`` (from ``shared_documents``) are the documents every part carries as well,
+    ``nav`` the whole book's navigation (``read_nav``). The whole book's cover goes: the
+    caller gives the part its own. Links to the documents left out still point at them:
+    ``rewrite_outside_links`` sends them to the web edition or makes them text.
     """
-    package = whole.copy()
-    nav_href = package.nav_href()
-    shared_hrefs = (
-        glossary_pages(package) if shared is None else [f"{name}.xhtml" for name in shared]
+    keep = {*part.members, *shared, whole.nav_href()}
+    package = whole.select(keep - {COVER_PAGE})
+    package.remove_all(
+        item.get("href", "")
+        for item in package.manifest()
+        if "cover-image" in item.get("properties", "").split()
     )
-    keep = set(part.members) | {h for h in shared_hrefs if h in package.docs}
-    for href in list(package.docs):
-        if href not in keep and href not in (nav_href, COVER_PAGE):
-            package.remove(href)
     _drop_unused_images(package)
-    rewrite_outside_links(package, web_url)
-    entries = [part.entry]
-    for entry in read_nav(whole):
-        if entry.href in shared_hrefs and entry.href in keep:
-            entries.append(entry)
+    entries = [part.entry, *(entry for entry in nav if entry.href in shared)]
     return package, entries
 
 

@@ -1,0 +1,264 @@
+"""What a project says about its EPUBs: conf.py's settings, the speeches' front matter, the
+epoch, Sphinx's EPUB tree, and digests of all of it for ``epub_state``."""
+
+from __future__ import annotations
+
+import os
+import runpy
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from build_tools.errors import BuildError
+from build_tools.publish.epub_dress import EpubMeta
+from build_tools.publish.epub_state import (
+    Digest,
+    State,
+    code_fingerprint,
+    font_fingerprint,
+    sphinx_fingerprint,
+)
+from build_tools.variants.table import Variant
+
+#: conf.py's one switch for vertical writing (registered by build_tools.variants).
+VERTICAL_SETTING = "variants_vertical_writing"
+#: libyaml's loader where PyYAML has it: the same documents, ten times faster.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a project as publishing reads it, and digests of what it reads."""
+
+    root: Path
+    variant: Variant
+    conf: Mapping[str, object]
+    epoch: int | None  #: SOURCE_DATE_EPOCH or the last commit's time
+    front_matter: Mapping[str, str]  #: docname → the YAML text
+    sphinx: Mapping[str, str]  #: Sphinx's EPUB tree: zip entry → SHA-256
+    settings: str  #: digest of this code, the fonts, the edition, the epoch, the editor's cover
+    inputs: str  #: digest of all publishing reads
+
+    @classmethod
+    def read(cls, root: Path, variant: Variant) -> Edition:
+        from build_tools.variants.dictionary import PROJECT_FILE
+
+        conf = runpy.run_path(str(root / "conf.py"))
+        epoch = source_date_epoch(root)
+        front_matter = _front_matter_text(root / "source")
+        sphinx = sphinx_fingerprint(root / "_build" / "epub" / variant.name)
+        settings = (
+            Digest()
+            .add("code", code_fingerprint())
+            .add("fonts", font_fingerprint())
+            .add("variant", variant)
+            .add("epoch", epoch)
+            .add("cover", _read(_cover_setting(root, conf)))
+            .hex()
+        )
+        inputs = (
+            Digest()
+            .add("settings", settings)
+            .add("conf", _plain_settings(conf))
+            .add("front matter", sorted(front_matter.items()))
+            .add("dictionary", _read(root / "source" / PROJECT_FILE))
+            .add("sphinx", sorted(sphinx.items()))
+            .hex()
+        )
+        return cls(root, variant, conf, epoch, front_matter, sphinx, settings, inputs)
+
+    @property
+    def sphinx_dir(self) -> Path:
+        return self.root / "_build" / "epub" / self.variant.name
+
+    @property
+    def state_path(self) -> Path:
+        return self.sphinx_dir.with_name(f"{self.variant.name}.publish.json")
+
+    @property
+    def downloads(self) -> Path:
+        return self.root / "_build" / "site" / "downloads"
+
+    @property
+    def slug(self) -> str:
+        return str(self.conf.get("book_slug", "book"))
+
+    @property
+    def whole_path(self) -> Path:
+        from build_tools.publish.site import epub_name
+
+        return self.downloads / epub_name(self.slug, self.variant)
+
+    @property
+    def web_url(self) -> str | None:
+        base = str(self.conf.get("html_baseurl") or "")
+        return f"{base.rstrip('/')}/{self.variant.name}/" if base else None
+
+    def part_files(self) -> list[Path]:
+        return sorted(self.downloads.glob(f"{self.slug}-{self.variant.name}-*.epub"))
+
+    def intact(self, state: State) -> bool:
+        """The downloads hold exactly the EPUBs ``state`` lists, as they were written."""
+        return state.intact(self.downloads, [self.whole_path, *self.part_files()])
+
+    def meta(self) -> tuple[EpubMeta, dict[str, str]]:
+        """The book's ``EpubMeta`` (see ``meta_from_conf``) and its speeches' dates."""
+        front = _front_matter(self.front_matter)
+        convert = _converter(self.root, self.variant)
+        return _meta(self.root, self.conf, front, self.variant, convert=convert), _dates(front)
+
+    def whole_key(self, meta: EpubMeta, dates: Mapping[str, str]) -> str:
+        """The digest of what the whole book, and with it every part, is made from."""
+        digest = Digest().add("settings", self.settings).add("meta", meta)
+        digest.add("web", self.web_url).add("dates", sorted(dates.items()))
+        return digest.add("sphinx", sorted(self.sphinx.items())).hex()
+
+
+def _read(path: Path | None) -> bytes | None:
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+def _plain_settings(conf: Mapping[str, object]) -> list[tuple[str, str]]:
+    """conf.py's settings that are plain data, as text: all that publishing may read (modules
+    and functions say nothing about the book)."""
+    plain = (str, int, float, bool, type(None), list, tuple, dict)
+    return sorted(
+        (k, repr(v)) for k, v in conf.items() if not k.startswith("_") and isinstance(v, plain)
+    )
+
+
+# -- conf.py and front matter ---------------------------------------------------------------
+
+
+def speech_dates(source: Path) -> dict[str, str]:
+    """docname → ``date`` of every MyST file under ``source`` that has one in its front
+    matter (``speeches/1923-12-26-nala`` → ``"1923-12-26"``)."""
+    return _dates(_front_matter(_front_matter_text(source)))
+
+
+def _dates(front: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
+    return {name: str(fm["date"]) for name, fm in front.items() if fm.get("date")}
+
+
+def _front_matter_text(source: Path) -> dict[str, str]:
+    """docname → the YAML between the ``---`` lines that open a MyST file, for every file
+    under ``source`` that has them."""
+    found = {}
+    for path in sorted(source.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            name = path.relative_to(source).with_suffix("").as_posix()
+            found[name] = text[4:].split("\n---\n", 1)[0]
+    return found
+
+
+def _front_matter(texts: Mapping[str, str]) -> dict[str, dict[str, object]]:
+    found = {}
+    for name, head in texts.items():
+        try:
+            data = yaml.load(head, Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            continue  # the importer and Sphinx report bad front matter; not this step
+        if isinstance(data, dict):
+            found[name] = data
+    return found
+
+
+def meta_from_conf(
+    root: Path, variant: Variant, *, convert: Callable[[str, str], str] | None = None
+) -> EpubMeta:
+    """The book's ``EpubMeta`` from ``conf.py`` and the speeches' front matter.
+
+    conf.py: ``project`` (title), ``author`` (editor), ``epub_publisher``, ``epub_copyright``,
+    ``book_description``, ``book_slug``, ``epub_cover_image`` (an editor's cover, relative to
+    conf.py; empty: generate one) and ``variants_vertical_writing`` (the one switch for
+    vertical writing, registered by ``build_tools.variants``: True sets the Traditional
+    editions vertically; zh-Hans stays horizontal). Subjects are the speeches' categories;
+    the date range runs from the earliest to the latest dated speech.
+    ``convert(text, script)`` spells text written in ``script`` ("hans": conf.py) the
+    edition's way; ``None`` leaves it as it is.
+    """
+    conf = runpy.run_path(str(root / "conf.py"))
+    front = _front_matter(_front_matter_text(root / "source"))
+    return _meta(root, conf, front, variant, convert=convert)
+
+
+def _meta(
+    root: Path,
+    conf: Mapping[str, object],
+    front: Mapping[str, Mapping[str, object]],
+    variant: Variant,
+    *,
+    convert: Callable[[str, str], str] | None,
+) -> EpubMeta:
+    def spell(text: object, script: object = "hans") -> str:
+        return convert(str(text), str(script)) if convert else str(text)
+
+    dates = sorted(d for fm in front.values() if (d := str(fm.get("date", "")))[:4].isdigit())
+    categories = sorted(
+        {
+            spell(fm["category"], fm.get("script", "hans"))
+            for fm in front.values()
+            if fm.get("category")
+        }
+    )
+    cover = _cover_setting(root, conf)
+    description = conf.get("book_description") or conf.get("epub_description") or ""
+    return EpubMeta(
+        title=spell(conf.get("epub_title") or conf.get("project", "")),
+        creator=spell(conf.get("author", "")),
+        description=spell(description),
+        subjects=tuple(categories),
+        date_range=(dates[0], dates[-1]) if dates else None,
+        cover_image=cover,
+        vertical=bool(conf.get(VERTICAL_SETTING)) and variant.traditional,
+        slug=str(conf.get("book_slug", "book")),
+        publisher=spell(conf.get("epub_publisher", "")),
+        rights=spell(conf.get("epub_copyright") or conf.get("copyright", "")),
+    )
+
+
+def _cover_setting(root: Path, conf: Mapping[str, object]) -> Path | None:
+    cover = str(conf.get("epub_cover_image") or "")
+    return root / cover if cover else None
+
+
+def source_date_epoch(root: Path | None = None) -> int | None:
+    """``SOURCE_DATE_EPOCH`` from the environment (reproducible-builds.org); unset, the time of
+    the last commit of ``root`` when it is a git work tree; else ``None``."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return _last_commit_time(root) if root is not None else None
+    if not value.isdigit():
+        raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}")
+    return int(value)
+
+
+def _last_commit_time(root: Path) -> int | None:
+    git = shutil.which("git")
+    if git is None:
+        return None
+    result = subprocess.run(
+        [git, "-C", str(root), "log", "-1", "--format=%ct"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    value = result.stdout.strip()
+    return int(value) if result.returncode == 0 and value.isdigit() else None
+
+
+def _converter(root: Path, variant: Variant) -> Callable[[str, str], str]:
+    """Plain text in a source script, spelled as ``variant`` spells it (with the project's
+    conversion dictionary), the way the Sphinx extension converts the speeches."""
+    from build_tools.variants.convert import convert_text
+    from build_tools.variants.dictionary import project_dictionary
+
+    dictionary = project_dictionary(root / "source")
+
+    def convert(text: str, script: str) -> str:
+        return convert_text(text, variant, script=script, dictionary=dictionary)
+
+    return convert

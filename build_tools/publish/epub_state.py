@@ -1,0 +1,217 @@
+"""What each published EPUB was made from: digests that let ``publish_epubs`` skip unchanged books.
+
+One small JSON file per edition, ``_build/epub/<edition>.publish.json``, beside the Sphinx tree
+it describes and outside the published folder::
+
+    {"version": 1, "inputs": "<digest of everything publish reads>",
+     "outputs": [{"name": "speeches-zh-Hans.epub", "key": "<digest of its inputs>",
+                  "size": 123, "mtime_ns": 456, "warnings": []}, ...]}
+
+``inputs`` covers the raw inputs (Sphinx's files, conf.py's settings, the speeches' front
+matter, the conversion dictionary, the cover image, the epoch, the edition and this code):
+when it matches and every output is still the file that was written, nothing is done. ``key``
+covers what one EPUB is made from, so an edit redoes only the books it reaches. The file is
+written after the EPUBs: a run killed in between finds old digests and redoes the work.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib.metadata
+import json
+import posixpath
+import sys
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from build_tools.atomic import write_if_changed
+from build_tools.publish import cover as covers
+from build_tools.publish.epub_content import NCX_TYPE, is_external
+from build_tools.publish.epub_package import NS, Package, resolve_href
+
+STATE_VERSION = 1
+#: Distributions whose behaviour reaches the bytes of an EPUB (parsing, serialising, covers,
+#: front matter, conversion); an upgrade redoes the books.
+LIBRARIES = ("lxml", "Pillow", "PyYAML", "OpenCC", "opencc-py", "opencc-python-reimplemented")
+CODE = Path(__file__).resolve().parent.parent  #: the build_tools package
+_CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
+_OPF = "http://www.idpf.org/2007/opf"
+#: Sphinx dates every content.opf it writes; ``write_metadata`` replaces the whole element.
+_REPLACED = {f"{{{_OPF}}}metadata", f"{{{_OPF}}}guide"}
+
+
+class Digest:
+    """SHA-256 over labelled values: ``Digest().add("epoch", 1767225600).hex()``."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, label: str, value: object) -> Digest:
+        data = value if isinstance(value, bytes) else repr(value).encode("utf-8")
+        # Lengths first, so that no two sequences of values run together alike.
+        self._hash.update(f"{label}:{len(data)}:".encode())
+        self._hash.update(data)
+        return self
+
+    def hex(self) -> str:
+        return self._hash.hexdigest()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """This code, its static files, Python, zlib and the libraries in ``LIBRARIES``."""
+    digest = Digest().add("python", sys.version).add("zlib", zlib.ZLIB_RUNTIME_VERSION)
+    for name in LIBRARIES:
+        try:
+            digest.add(name, importlib.metadata.version(name))
+        except importlib.metadata.PackageNotFoundError:
+            digest.add(name, None)
+    for path in sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in {".py", ".css"}):
+        digest.add(path.relative_to(CODE).as_posix(), path.read_bytes())
+    return digest.hex()
+
+
+def font_fingerprint() -> str:
+    """The font files a cover may be drawn with, by path, size and time."""
+    digest = Digest()
+    for path in covers.candidate_font_files():
+        stat = path.stat() if path.is_file() else None
+        digest.add(str(path), (stat.st_size, stat.st_mtime_ns) if stat else None)
+    return digest.hex()
+
+
+def sphinx_fingerprint(folder: Path) -> dict[str, str]:
+    """SHA-256 of each file of Sphinx's EPUB tree that ``Package.load`` reads, by zip entry
+    name: the container, the package document (less the metadata and guide, which publishing
+    replaces, and Sphinx's build time with them) and every manifest file. ``{}`` when the tree
+    is incomplete; loading the package then says what is wrong."""
+    try:
+        container = (folder / "META-INF" / "container.xml").read_bytes()
+        rootfile = etree.fromstring(container).find(f".//{{{_CONTAINER}}}rootfile")
+        opf_path = rootfile.get("full-path", "") if rootfile is not None else ""
+        opf = etree.fromstring((folder / opf_path).read_bytes())
+        found = {"META-INF/container.xml": sha256(container)}
+        found[opf_path] = (
+            Digest().add("opf", [etree.tostring(c) for c in opf if c.tag not in _REPLACED]).hex()
+        )
+        base = posixpath.dirname(opf_path)
+        for item in opf.iterfind(f"{{{_OPF}}}manifest/{{{_OPF}}}item"):
+            name = posixpath.normpath(posixpath.join(base, item.get("href", "")))
+            found[name] = sha256((folder / name).read_bytes())
+    except (OSError, etree.XMLSyntaxError, AttributeError):
+        return {}
+    return found
+
+
+@dataclass(frozen=True)
+class Output:
+    """One published EPUB, as it was written."""
+
+    name: str  #: the file name in the downloads folder
+    key: str  #: the digest of what it was made from
+    size: int
+    mtime_ns: int
+    warnings: tuple[str, ...] = ()  #: what making it logged, to say again when it is skipped
+
+    @classmethod
+    def of(cls, path: Path, key: str, warnings: Iterable[str]) -> Output:
+        stat = path.stat()
+        return cls(path.name, key, stat.st_size, stat.st_mtime_ns, tuple(warnings))
+
+    def intact(self, folder: Path) -> bool:
+        """The file is still there, as written (nobody replaced or removed it)."""
+        try:
+            stat = (folder / self.name).stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+@dataclass(frozen=True)
+class State:
+    inputs: str = ""
+    outputs: tuple[Output, ...] = field(default=())
+
+    @classmethod
+    def read(cls, path: Path) -> State:
+        """The state written last, or an empty one (none yet, another version, unreadable)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != STATE_VERSION:
+                return cls()
+            outputs = tuple(
+                Output(**{**o, "warnings": tuple(o.get("warnings", ()))}) for o in data["outputs"]
+            )
+            return cls(str(data["inputs"]), outputs)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+
+    def write(self, path: Path) -> None:
+        """Atomically, and only when something changed."""
+        data = {"version": STATE_VERSION, "inputs": self.inputs,
+                "outputs": [asdict(o) for o in self.outputs]}  # fmt: skip
+        write_if_changed(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+    def output(self, name: str) -> Output | None:
+        return next((o for o in self.outputs if o.name == name), None)
+
+    def intact(self, folder: Path, present: Iterable[Path]) -> bool:
+        """Every output is as written and the files ``present`` are exactly the outputs."""
+        names = {o.name for o in self.outputs}
+        return (
+            bool(self.outputs)
+            and {p.name for p in present} == names
+            and all(o.intact(folder) for o in self.outputs)
+        )
+
+
+# -- the inputs of one part -----------------------------------------------------------------
+
+
+def nav_frame(whole: Package) -> tuple[str, frozenset[str]]:
+    """What a part inherits of the finished whole book's navigation document: the digest of
+    all but its body's content (``write_nav`` replaces that), and the documents the body
+    links to (until then those links keep documents reachable, see ``drop_unreachable``)."""
+    nav_href = whole.nav_href()
+    root = copy.deepcopy(whole.docs[nav_href])
+    body = root.find("h:body", NS)
+    linked = set()
+    for child in list(body if body is not None else ()):
+        for link in child.iterfind(".//h:a[@href]", NS):
+            target = link.get("href", "")
+            if not is_external(target):
+                linked.add(resolve_href(nav_href, target)[0])
+        body.remove(child)
+    return sha256(etree.tostring(root)), frozenset(linked)
+
+
+def part_key(
+    package: Package,
+    *,
+    settings: Digest,
+    whole: Mapping[str, str],
+    nav: tuple[str, frozenset[str]],
+) -> str:
+    """The digest of what one part EPUB is made from: ``settings`` (its dressing and whatever
+    else reaches it) and the package cut from the finished whole book, not yet dressed. Its
+    files count by their digests in the whole book (``whole``: zip entry → SHA-256); what
+    dressing replaces does not count: the package's metadata and guide, the NCX and the
+    navigation's body (``nav``, from ``nav_frame``)."""
+    digest = settings.add("opf", [etree.tostring(c) for c in package.opf if c.tag not in _REPLACED])
+    nav_href = package.nav_href()
+    frame, linked = nav
+    digest.add("nav", (frame, sorted(linked & package.docs.keys())))
+    replaced = {i.get("href") for i in package.manifest() if i.get("media-type") == NCX_TYPE}
+    for href in sorted({*package.docs, *package.data} - {nav_href, *replaced}):
+        digest.add(href, whole[package.container_path(href)])
+    return digest.hex()
