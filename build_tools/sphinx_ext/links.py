@@ -136,13 +136,13 @@ def link_terms(root: nodes.Element, page: Page) -> None:
             kind = "term" if term.kind == "term" else "org"
             target_id = f"book-{kind}-{term.slug}"
             index = addnodes.index(entries=[page.index_entry(text, term.name, target_id)])
-            word: nodes.Element
+            # The index entry's target is the word itself: Sphinx's search page shows the
+            # target's text as the result summary, and fails on an empty one.
             if kind == "term":
                 word = xref("ref", f"term-{term.slug}", text, page.docname)
                 word["classes"].append("book-term")
-            else:
-                word = nodes.inline("", text, classes=["book-organisation"])
-            return [index, nodes.target("", "", ids=[target_id]), word]
+                return [index, nodes.inline("", "", word, ids=[target_id])]
+            return [index, nodes.inline("", text, ids=[target_id], classes=["book-organisation"])]
 
         if hits:
             replace_spans(node, [(start, end) for start, end, _ in hits], make)

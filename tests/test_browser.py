@@ -1,0 +1,199 @@
+"""The book in a real browser (Playwright driving Debian's Chromium, never a downloaded one).
+
+The ``book`` test root is built in both editions and served on 127.0.0.1. A reader gets
+from the landing page to a speech by year, by speaker and through the search; the edition
+switch lands on the same speech; a phone-sized window never scrolls sideways; the console
+stays clean. Screenshots go to tests/artefacts/ for review.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from sphinx.cmd.build import build_main
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EDITIONS = ("zh-Hans", "zh-Hant")
+WUSHENG = "speeches/1927-02-16-wusheng-de-zhongguo.html"
+LABOUR = "speeches/2010-06-06-laodongju-chuangxian.html"
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    *(
+        pytest.mark.filterwarnings(f"ignore::sphinx.deprecation.RemovedInSphinx11Warning:{m}")
+        for m in ("sphinx_sitemap", "sphinx_book_theme", "myst_parser", "pydata_sphinx_theme")
+    ),
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    # Chromium keeps connections alive: never wait for their threads when closing.
+    daemon_threads = True
+    block_on_close = False
+
+
+@pytest.fixture(scope="module")
+def site(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("browser")
+    shutil.copytree(rootdir / "test-book", work / "src")
+    for edition in EDITIONS:
+        args = ["-q", "-b", "html", "-W", "--keep-going", "-d", str(work / "doctrees" / edition)]
+        args += ["-D", f"book_variant={edition}", "-D", f"book_editions={','.join(EDITIONS)}"]
+        assert build_main([*args, str(work / "src"), str(work / "site" / edition)]) == 0
+    return work / "site"
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """``http://127.0.0.1:<free port>/`` serving the site from a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def console_errors(page: Page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions from now on."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def h1(page: Page) -> str:
+    return page.locator("article h1").first.inner_text().rstrip("#").strip()
+
+
+def test_reader_reaches_a_speech_by_year(page: Page, server: str) -> None:
+    page.goto(server + "zh-Hans/index.html")
+    page.locator("ul.book-ways-in a", has_text="1927年").click()
+    page.locator("article li a", has_text="无声的中国").click()
+    assert page.url == server + "zh-Hans/" + WUSHENG
+    assert h1(page) == "无声的中国"
+
+
+def test_reader_reaches_a_speech_by_speaker(page: Page, server: str) -> None:
+    page.goto(server + "zh-Hans/index.html")
+    page.locator("ul.book-ways-in a", has_text="按演讲者").click()
+    page.locator("#speaker-luxun li a", has_text="读书杂谈").click()
+    assert page.url == server + "zh-Hans/speeches/1927-07-16-dushu-zatan.html"
+    assert h1(page) == "读书杂谈"
+
+
+@pytest.mark.parametrize(
+    ("edition", "query", "title"),
+    [
+        ("zh-Hans", "创先争优", "劳动局创先争优动员讲话稿"),
+        ("zh-Hant", "創先爭優", "勞動局創先爭優動員講話稿"),
+    ],
+)
+def test_reader_finds_a_speech_through_search(
+    page, server: str, edition: str, query: str, title: str
+) -> None:
+    errors = console_errors(page)
+    page.goto(server + f"{edition}/index.html")
+    page.locator("button.search-button-field").first.click()
+    field = page.locator("#pst-search-dialog input[name='q']")
+    field.fill(query)
+    field.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    result = page.locator("#search-results li a", has_text=title).first
+    result.wait_for()
+    result.click()
+    page.wait_for_url(f"**/{edition}/{LABOUR}*")
+    assert h1(page) == title
+    assert errors == []
+
+
+def test_edition_switch_lands_on_the_same_speech(page: Page, server: str) -> None:
+    page.goto(server + "zh-Hans/" + WUSHENG)
+    page.locator("nav.book-edition-switch a", has_text="繁體").click()
+    assert page.url == server + "zh-Hant/" + WUSHENG
+    assert h1(page) == "無聲的中國"
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    page.locator("nav.book-edition-switch a", has_text="简体").click()
+    assert page.url == server + "zh-Hans/" + WUSHENG
+
+
+@pytest.mark.parametrize(
+    "path", ["zh-Hans/index.html", f"zh-Hans/{LABOUR}", "zh-Hant/search.html?q=創先爭優"]
+)
+def test_no_console_errors(page: Page, server: str, path: str) -> None:
+    errors = console_errors(page)
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", ["zh-Hans/index.html", f"zh-Hans/{LABOUR}", f"zh-Hant/{WUSHENG}"])
+def test_phone_width_has_no_horizontal_scroll(browser: Browser, server: str, path: str) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    context.close()
+    assert widths[0] <= widths[1] == PHONE["width"], widths
+
+
+def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:
+    shots = {
+        "landing-desktop": ("zh-Hans/index.html", {"width": 1280, "height": 900}),
+        "speech-desktop": (f"zh-Hans/{LABOUR}", {"width": 1280, "height": 900}),
+        "landing-phone": ("zh-Hans/index.html", PHONE),
+        "speech-phone": (f"zh-Hant/{LABOUR}", PHONE),
+    }
+    for name, (path, viewport) in shots.items():
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        target = artefacts / f"book-{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        context.close()
+        assert target.stat().st_size > 10_000
