@@ -492,9 +492,9 @@ def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
 
     dressed = []
 
-    def dress(package: Package, dressing: Dressing) -> list[str]:
+    def dress(package: Package, dressing: Dressing, **options: bytes | None) -> list[str]:
         dressed.append(dressing.title)
-        return real_dress(package, dressing)
+        return real_dress(package, dressing, **options)
 
     real_dress = epub.dress
     with monkeypatch.context() as patch:
@@ -515,6 +515,31 @@ def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
     from_scratch = publish_epubs(fresh, get("zh-Hant"))
     assert [p.name for p in from_scratch] == [p.name for p in again]
     assert [sha256(p) for p in from_scratch] == [sha256(p) for p in again]
+
+
+def test_a_new_epoch_makes_every_book_again_but_draws_no_cover_again(
+    published: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new commit moves every time stamp, so every book is made again; the covers do not
+    depend on it and come from the books the last run wrote."""
+    project, written = published
+    before = file_identity(written)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 86_400))
+    from build_tools.publish import cover
+
+    def must_not_draw(*args: object, **kwargs: object) -> Path:
+        raise AssertionError("a cover was drawn again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cover, "make_cover", must_not_draw)
+        again = publish_epubs(project, get("zh-Hant"))
+    after = file_identity(again)
+    assert all(after[name][2] != before[name][2] for name in before)
+    assert read(again[0]).get_metadata("DC", "date") == [("2026-01-02", {})]
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", "*.publish.json"))
+    assert [sha256(p) for p in publish_epubs(fresh, get("zh-Hant"))] == [sha256(p) for p in again]
 
 
 # -- EPUBCheck --------------------------------------------------------------------------------

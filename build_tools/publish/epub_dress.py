@@ -39,6 +39,7 @@ from build_tools.variants.table import Variant
 
 logger = logging.getLogger(__name__)
 
+DRAWN_COVER = "cover.png"  #: where ``add_cover`` puts a generated cover (a manifest href)
 DATE_RANGE_DASH = "—"  #: 1923—1927, the Chinese range dash (一字线)
 PART_TITLE = "{book}·{part}"  #: 演讲集·1923年
 
@@ -122,14 +123,15 @@ def part_dressing(
     )
 
 
-def dress(package: Package, dressing: Dressing) -> list[str]:
+def dress(package: Package, dressing: Dressing, *, drawn_cover: bytes | None = None) -> list[str]:
     """Everything but the zip, the same steps for the whole book and for each part. Logs the
-    warnings (broken links, no cover) and returns them."""
+    warnings (broken links, no cover) and returns them. ``drawn_cover``: the PNG an earlier
+    run drew for the same cover text and font, to use instead of drawing it again."""
     variant, meta, toc_page = dressing.variant, dressing.meta, dressing.toc_page
     words = TRADITIONAL if variant.traditional else SIMPLIFIED
     warnings: list[str] = []
     drop_unreachable(package)
-    image = _cover_image(dressing, warnings=warnings)
+    image = _cover_image(dressing, drawn=drawn_cover, warnings=warnings)
     if image is not None:
         content, suffix, media_type = image
         alt = f"{words.cover}：{'，'.join(t for t in dressing.cover_text if t)}"
@@ -175,13 +177,17 @@ def dress(package: Package, dressing: Dressing) -> list[str]:
     return warnings
 
 
-def _cover_image(dressing: Dressing, *, warnings: list[str]) -> tuple[bytes, str, str] | None:
-    """(bytes, suffix, media type) of the cover: the editor's image, else a generated one, else
-    the fallback; ``None`` with a warning (added to ``warnings``) when there is no CJK font to
-    draw one."""
+def _cover_image(
+    dressing: Dressing, *, drawn: bytes | None, warnings: list[str]
+) -> tuple[bytes, str, str] | None:
+    """(bytes, suffix, media type) of the cover: the editor's image, else a generated one (or
+    the one ``drawn`` before), else the fallback; ``None`` with a warning (added to
+    ``warnings``) when there is no CJK font to draw one."""
     meta, text = dressing.meta, dressing.cover_text
     if meta.cover_image is not None:
         return _supplied(meta.cover_image)
+    if drawn is not None:
+        return drawn, ".png", "image/png"
     title, subtitle, date_range = text
     font = covers.find_cjk_font(traditional=dressing.variant.traditional, text="".join(text))
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from build_tools.errors import BuildError
-from build_tools.publish.epub_dress import EpubMeta
+from build_tools.publish.epub_dress import Dressing, EpubMeta
 from build_tools.publish.epub_state import (
     Digest,
     State,
@@ -40,7 +40,8 @@ class Edition:
     epoch: int | None  #: SOURCE_DATE_EPOCH or the last commit's time
     front_matter: Mapping[str, str]  #: docname → the YAML text
     sphinx: Mapping[str, str]  #: Sphinx's EPUB tree: zip entry → SHA-256
-    settings: str  #: digest of this code, the fonts, the edition, the epoch, the editor's cover
+    covers: str  #: digest of what a drawn cover depends on besides its text: code, fonts
+    settings: str  #: digest of that, the editor's cover, the edition and the epoch
     inputs: str  #: digest of all publishing reads
 
     @classmethod
@@ -51,13 +52,13 @@ class Edition:
         epoch = source_date_epoch(root)
         front_matter = _front_matter_text(root / "source")
         sphinx = sphinx_fingerprint(root / "_build" / "epub" / variant.name)
+        covers = Digest().add("code", code_fingerprint()).add("fonts", font_fingerprint()).hex()
         settings = (
             Digest()
-            .add("code", code_fingerprint())
-            .add("fonts", font_fingerprint())
+            .add("covers", covers)
+            .add("cover", _read(_cover_setting(root, conf)))
             .add("variant", variant)
             .add("epoch", epoch)
-            .add("cover", _read(_cover_setting(root, conf)))
             .hex()
         )
         inputs = (
@@ -69,7 +70,7 @@ class Edition:
             .add("sphinx", sorted(sphinx.items()))
             .hex()
         )
-        return cls(root, variant, conf, epoch, front_matter, sphinx, settings, inputs)
+        return cls(root, variant, conf, epoch, front_matter, sphinx, covers, settings, inputs)
 
     @property
     def sphinx_dir(self) -> Path:
@@ -110,6 +111,16 @@ class Edition:
         front = _front_matter(self.front_matter)
         convert = _converter(self.root, self.variant)
         return _meta(self.root, self.conf, front, self.variant, convert=convert), _dates(front)
+
+    def cover_key(self, dressing: Dressing) -> str:
+        """The digest of what a book's drawn cover is made from: its text, the edition's script
+        (which picks the font), the fonts, this code and the editor's cover (the fallback). A
+        new epoch does not change it, so the next run need not draw the covers again."""
+        digest = Digest().add("covers", self.covers).add("text", dressing.cover_text)
+        digest.add("traditional", dressing.variant.traditional)
+        return digest.add(
+            "supplied", _read(dressing.meta.cover_image or dressing.fallback_cover)
+        ).hex()
 
     def whole_key(self, meta: EpubMeta, dates: Mapping[str, str]) -> str:
         """The digest of what the whole book, and with it every part, is made from."""

@@ -5,13 +5,15 @@ it describes and outside the published folder::
 
     {"version": 1, "inputs": "<digest of everything publish reads>",
      "outputs": [{"name": "speeches-zh-Hans.epub", "key": "<digest of its inputs>",
-                  "size": 123, "mtime_ns": 456, "warnings": []}, ...]}
+                  "size": 123, "mtime_ns": 456, "warnings": [], "cover": "<digest>"}, ...]}
 
 ``inputs`` covers the raw inputs (Sphinx's files, conf.py's settings, the speeches' front
-matter, the conversion dictionary, the cover image, the epoch, the edition and this code):
-when it matches and every output is still the file that was written, nothing is done. ``key``
-covers what one EPUB is made from, so an edit redoes only the books it reaches. The file is
-written after the EPUBs: a run killed in between finds old digests and redoes the work.
+matter, the conversion dictionary, the cover image, the epoch, the edition, this code and
+the fonts): when it matches and every output is still the file that was written, nothing is
+done. ``key`` covers what one EPUB is made from, so an edit redoes only the books it reaches;
+``cover`` what its cover was drawn from, so a book made again for a new epoch keeps its cover.
+The file is written after the EPUBs: a run killed in between finds old digests and redoes the
+work (``write_zip`` still leaves EPUBs that come out the same untouched).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import importlib.metadata
 import json
 import posixpath
 import sys
+import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -101,9 +104,7 @@ def sphinx_fingerprint(folder: Path) -> dict[str, str]:
         opf_path = rootfile.get("full-path", "") if rootfile is not None else ""
         opf = etree.fromstring((folder / opf_path).read_bytes())
         found = {"META-INF/container.xml": sha256(container)}
-        found[opf_path] = (
-            Digest().add("opf", [etree.tostring(c) for c in opf if c.tag not in _REPLACED]).hex()
-        )
+        found[opf_path] = _opf_digest(opf).hex()
         base = posixpath.dirname(opf_path)
         for item in opf.iterfind(f"{{{_OPF}}}manifest/{{{_OPF}}}item"):
             name = posixpath.normpath(posixpath.join(base, item.get("href", "")))
@@ -111,6 +112,12 @@ def sphinx_fingerprint(folder: Path) -> dict[str, str]:
     except (OSError, etree.XMLSyntaxError, AttributeError):
         return {}
     return found
+
+
+def _opf_digest(opf: etree._Element) -> Digest:
+    """The package document but what ``write_metadata`` and ``write_guide`` replace."""
+    kept = [etree.tostring(child) for child in opf if child.tag not in _REPLACED]
+    return Digest().add("root", (opf.tag, sorted(opf.attrib.items()), opf.nsmap)).add("kept", kept)
 
 
 @dataclass(frozen=True)
@@ -122,11 +129,23 @@ class Output:
     size: int
     mtime_ns: int
     warnings: tuple[str, ...] = ()  #: what making it logged, to say again when it is skipped
+    cover: str = ""  #: the digest of what its cover was drawn from (see ``cover_key``)
 
     @classmethod
-    def of(cls, path: Path, key: str, warnings: Iterable[str]) -> Output:
+    def of(cls, path: Path, key: str, warnings: Iterable[str], *, cover: str = "") -> Output:
         stat = path.stat()
-        return cls(path.name, key, stat.st_size, stat.st_mtime_ns, tuple(warnings))
+        return cls(path.name, key, stat.st_size, stat.st_mtime_ns, tuple(warnings), cover)
+
+    def drawn_cover(self, folder: Path, key: str, entry: str) -> bytes | None:
+        """The cover this EPUB holds at zip entry ``entry``, if it was drawn from what
+        ``key`` digests and the file is still the one written; else ``None``."""
+        if not key or key != self.cover or not self.intact(folder):
+            return None
+        try:
+            with zipfile.ZipFile(folder / self.name) as archive:
+                return archive.read(entry)
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return None
 
     def intact(self, folder: Path) -> bool:
         """The file is still there, as written (nobody replaced or removed it)."""
@@ -207,7 +226,7 @@ def part_key(
     files count by their digests in the whole book (``whole``: zip entry → SHA-256); what
     dressing replaces does not count: the package's metadata and guide, the NCX and the
     navigation's body (``nav``, from ``nav_frame``)."""
-    digest = settings.add("opf", [etree.tostring(c) for c in package.opf if c.tag not in _REPLACED])
+    digest = settings.add("opf", _opf_digest(package.opf).hex())
     nav_href = package.nav_href()
     frame, linked = nav
     digest.add("nav", (frame, sorted(linked & package.docs.keys())))
