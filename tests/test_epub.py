@@ -478,6 +478,25 @@ def test_publishing_unchanged_inputs_again_does_nothing(
     assert after[written[2].name][2] == before[written[2].name][2]
 
 
+def test_a_book_not_made_again_says_its_warnings_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The build summary lists the same warnings whether or not the books were made again."""
+    from build_tools.publish import cover
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.setattr(cover, "find_cjk_font", lambda **_: None)
+    project = make_project(tmp_path, get("zh-Hant"))
+    runs = []
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="build_tools.publish"):
+            publish_epubs(project, get("zh-Hant"))
+        runs.append(caplog.messages)
+    assert len(runs[0]) == 4 and all(m.endswith("[book.epub.no-cover]") for m in runs[0])
+    assert runs[1] == runs[0]
+
+
 def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
     published: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -42,7 +42,10 @@ STATE_VERSION = 1
 #: Distributions whose behaviour reaches the bytes of an EPUB (parsing, serialising, covers,
 #: front matter, conversion); an upgrade redoes the books.
 LIBRARIES = ("lxml", "Pillow", "PyYAML", "OpenCC", "opencc-py", "opencc-python-reimplemented")
-CODE = Path(__file__).resolve().parent.parent  #: the build_tools package
+PACKAGE = Path(__file__).resolve().parent.parent  #: build_tools
+#: The code whose behaviour reaches an EPUB: publishing, the script conversion of conf.py's
+#: text, the warnings' wording. The Sphinx extension reaches it through Sphinx's files.
+CODE = ("publish", "variants", "errors.py")
 _CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
 _OPF = "http://www.idpf.org/2007/opf"
 #: Sphinx dates every content.opf it writes; ``write_metadata`` replaces the whole element.
@@ -72,15 +75,18 @@ def sha256(data: bytes) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """This code, its static files, Python, zlib and the libraries in ``LIBRARIES``."""
+    """The files of ``CODE`` (sources, style sheets, dictionaries), Python, zlib and the
+    libraries in ``LIBRARIES``."""
     digest = Digest().add("python", sys.version).add("zlib", zlib.ZLIB_RUNTIME_VERSION)
     for name in LIBRARIES:
         try:
             digest.add(name, importlib.metadata.version(name))
         except importlib.metadata.PackageNotFoundError:
             digest.add(name, None)
-    for path in sorted(p for p in CODE.rglob("*") if p.is_file() and p.suffix in {".py", ".css"}):
-        digest.add(path.relative_to(CODE).as_posix(), path.read_bytes())
+    files = [PACKAGE / name for name in CODE]
+    files += [p for name in CODE for p in (PACKAGE / name).rglob("*")]
+    for path in sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts):
+        digest.add(path.relative_to(PACKAGE).as_posix(), path.read_bytes())
     return digest.hex()
 
 
