@@ -17,7 +17,7 @@ import sys
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -370,6 +370,25 @@ def test_links_out_of_a_part_go_to_the_web_or_become_text(books: dict[str, Built
 def test_part_cover_names_the_part(books: dict[str, Built]) -> None:
     img = Package.load(books["zh-Hant"].parts[0].path).docs["cover.xhtml"].find(".//h:img", NS)
     assert img.get("alt") == "封面：演講集，1923年 · 繁體，1923"
+
+
+def test_parts_of_a_book_with_an_editors_cover_have_one_cover_each(
+    books: dict[str, Built], tmp_path: Path
+) -> None:
+    """The whole book wears the editor's JPEG; each part its own drawn cover, not both."""
+    from PIL import Image
+
+    jpeg = tmp_path / "cover.jpg"
+    Image.new("RGB", (160, 256), (31, 45, 61)).save(jpeg, "JPEG")
+    built = books["zh-Hans"]
+    meta = replace(built.meta, cover_image=jpeg)
+    common = {"variant": built.variant, "meta": meta, "source_date_epoch": EPOCH}
+    whole = finalize_epub(built.sphinx_dir, tmp_path / "whole.epub", **common)
+    for part in split_parts(whole, tmp_path, **common):
+        package = Package.load(part.path)
+        covers = [i.get("href") for i in package.manifest() if i.get("id") == "cover-image"]
+        assert covers == ["cover.png"], part.path.name
+        assert broken_links(package) == []
 
 
 # -- the project's recipe ----------------------------------------------------------------------

@@ -116,11 +116,10 @@ class Edition:
         """The digest of what a book's drawn cover is made from: its text, the edition's script
         (which picks the font), the fonts, this code and the editor's cover (the fallback). A
         new epoch does not change it, so the next run need not draw the covers again."""
+        supplied = _read(dressing.meta.cover_image or dressing.fallback_cover)
         digest = Digest().add("covers", self.covers).add("text", dressing.cover_text)
         digest.add("traditional", dressing.variant.traditional)
-        return digest.add(
-            "supplied", _read(dressing.meta.cover_image or dressing.fallback_cover)
-        ).hex()
+        return digest.add("supplied", supplied).hex()
 
     def whole_key(self, meta: EpubMeta, dates: Mapping[str, str]) -> str:
         """The digest of what the whole book, and with it every part, is made from."""
