@@ -3,8 +3,11 @@
 _build/doctrees/<edition>/   one environment cache per edition, shared by html and epub
 _build/site/<edition>/       the HTML book of each edition
 _build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
+_build/epub/<edition>.publish.json   what each finished EPUB was made from (skipped if same)
 _build/site/downloads/       the finished EPUBs
 _build/logs/                 each Sphinx run's output and warnings
+_build/state/<edition>.building   present while an edition builds: a leftover one means the
+                             last run was killed, and that edition is rebuilt from scratch
 """
 
 from __future__ import annotations
