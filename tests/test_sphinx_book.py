@@ -289,6 +289,21 @@ def test_sidebar_shows_parts_and_the_current_part_only(hans: Built) -> None:
     ]
 
 
+def test_parts_by_speaker(rootdir: Path, tmp_path: Path) -> None:
+    srcdir = tmp_path / "by-speaker"
+    shutil.copytree(rootdir / "test-book", srcdir)
+    app = build(srcdir, "zh-Hans", book_grouping="speaker")
+    assert app.warning.getvalue() == ""  # type: ignore[attr-defined]
+    parts = json.loads((srcdir / "_collection" / "parts.json").read_text(encoding="utf-8"))
+    assert [(p["key"], p["title"]) for p in parts["parts"]] == [
+        ("liangqichao", "梁启超"), ("luxun", "鲁迅"), ("bianjibu", "编辑部"),
+        ("unknown", "演讲者不详"),
+    ]  # fmt: skip
+    page = (Path(app.outdir) / f"{WUSHENG}.html").read_text(encoding="utf-8")
+    assert 'href="../_collection/parts/luxun.html#part-luxun"' in page
+    assert 'href="../../downloads/speeches-zh-Hans-luxun.epub"' in page
+
+
 def test_traditional_edition_converts_generated_text(hant: Built) -> None:
     article = hant.article(LABOUR)
     assert texts(article.select("div.book-meta dt"))[:2] == ["日期:", "類別:"]
@@ -345,3 +360,7 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
     )
     plain = (outdir / "speeches" / "2020-01-02-plain.html").read_text(encoding="utf-8")
     assert 'href="2020-01-01-xss.html"><span class="doc">标题&lt;script&gt;' in plain
+    epub = Path(build(srcdir, "zh-Hans", builder="epub").outdir)
+    for page in epub.rglob("*.xhtml"):
+        xhtml = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in xhtml and "<script>alert" not in xhtml, page

@@ -37,15 +37,23 @@ class Spelling:
 
     def text(self, text: str, script: str = "hans") -> str:
         """Plain ``text`` written in ``script`` (Simplified by default), in this edition."""
-        if not text:
+        plan = self._plan(script)
+        if not text or plan.identity:
             return text
-        return convert.convert_text(
-            text,
-            self.variant,
-            script=script,
-            corner_quotes=self.corner_quotes,
-            dictionary=self.dictionary,
-        )
+        return convert.convert_runs([text], plan)[0]
+
+    def _plan(self, script: str) -> convert.Plan:
+        # convert.plan is cached; looking it up once per script spares hashing the
+        # dictionary on every one of the many short texts a page converts.
+        plans: dict[str, convert.Plan] = self.__dict__.setdefault("_plans", {})
+        if script not in plans:
+            plans[script] = convert.plan(
+                self.variant,
+                table.normalize_script(script),
+                corner_quotes=self.corner_quotes,
+                dictionary=self.dictionary or project_dictionary(),
+            )
+        return plans[script]
 
 
 def variant_of(config: Config) -> table.Variant:

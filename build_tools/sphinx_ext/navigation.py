@@ -100,6 +100,8 @@ def _page_nav(model: _Model, pagename: str) -> dict[str, Any]:
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    # sphinxext-opengraph writes its tags for the EPUB's pages too.
+    _escape_for_opengraph(app, pagename, context)
     model: _Model | None = getattr(app.builder, "_book_nav", None)
     if model is None or app.builder.name not in SITE_BUILDERS:
         return
@@ -126,15 +128,14 @@ def _page_context(
         downloads.append({"text": model.labels["本部分"], "href": href})
     context["book_downloads"] = downloads
     context["metatags"] = context.get("metatags", "") + _head_tags(app, target, context)
-    _escape_for_opengraph(app, pagename, context)
 
 
 def _head_tags(app: Sphinx, target: str, context: dict[str, Any]) -> str:
     """The page's description, and its address in the other editions for search engines."""
     tags = []
     description = (context.get("meta") or {}).get("og:description")
-    if description:
-        tags.append(f'<meta name="description" content="{escape(description)}" />')
+    if description:  # already escaped for sphinxext-opengraph
+        tags.append(f'<meta name="description" content="{description}" />')
     site = app.config.book_site_url.rstrip("/")
     if site:
         for other in editions(app.config):

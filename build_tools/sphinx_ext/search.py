@@ -88,7 +88,8 @@ class SearchChineseBigrams(SearchChinese):
         SearchLanguage.__init__(self, options)
 
     def split(self, input: str) -> list[str]:
-        return bigrams(input)
+        # Each distinct term once: Sphinx stems and files every word it is given.
+        return list(dict.fromkeys(bigrams(input)))
 
     def stem(self, word: str) -> str:
         return word.lower()
