@@ -67,6 +67,9 @@ epub_use_index = False
 epub_tocdepth = 2
 epub_tocscope = "includehidden"  # the collection pages' toctrees are hidden: nav needs them
 epub_theme = "epub"
+# Sphinx renames a stale .buildinfo to .buildinfo.bak after a configuration change; the EPUB
+# builder would otherwise try to package it (and warn: unknown mimetype).
+epub_exclude_files = [".buildinfo.bak"]
 # Read by build_tools.publish.epub, not by Sphinx: an editor's cover (JPEG or PNG, relative
 # to this file) for the whole-book EPUBs; empty: one is drawn from the title and dates.
 epub_cover_image = ""
