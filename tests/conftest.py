@@ -52,5 +52,6 @@ def built_book() -> Path:
         result = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=False
         )
-        assert result.returncode == 0, f"{' '.join(command[2:])} failed:\n{result.stdout}\n{result.stderr}"
+        what = " ".join(command[2:])
+        assert result.returncode == 0, f"{what} failed:\n{result.stdout}\n{result.stderr}"
     return ROOT / "_build" / "site"
