@@ -16,19 +16,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Page, sync_playwright
 from sphinx.cmd.build import build_main
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EDITIONS = ("zh-Hans", "zh-Hant")
 WUSHENG = "speeches/1927-02-16-wusheng-de-zhongguo.html"
 LABOUR = "speeches/2010-06-06-laodongju-chuangxian.html"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from ebooklib import epub as ebooklib
 from lxml import etree
 
@@ -43,16 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "tests" / "roots" / "epub-basic"
 EPOCH = 1_767_225_600  #: 2026-01-01T00:00:00Z
 WEB = "https://example.org/speeches/{edition}/"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.build
 
