@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext.catalogue import (
     Entry,
     format_date,
@@ -17,7 +18,7 @@ from build_tools.sphinx_ext.catalogue import (
 )
 from build_tools.sphinx_ext.collection import RELATED_MAX, Collection
 from build_tools.sphinx_ext.glossary import Glossary, Term, first_occurrences, load_glossary
-from build_tools.sphinx_ext.pages import escape, render_pages, write_if_changed
+from build_tools.sphinx_ext.pages import escape, render_pages
 from build_tools.sphinx_ext.search import JS_SPLITTER, bigrams
 
 GLOSSARY = Glossary(

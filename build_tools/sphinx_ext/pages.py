@@ -9,12 +9,11 @@ collection leaves Sphinx's incremental build with nothing to do.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext.catalogue import format_date
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, Collection
 
@@ -79,22 +78,6 @@ def write_pages(folder: Path, pages: dict[str, str]) -> list[str]:
             path.unlink()
             touched.append(name)
     return touched
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Atomic (temporary file + ``os.replace``) and only when different; True if written."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
-        f.write(data)
-    os.chmod(f.name, 0o644)
-    os.replace(f.name, path)
-    return True
 
 
 # -- the pages --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext import edition, pages
 from build_tools.sphinx_ext.catalogue import scan
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection
@@ -81,7 +82,7 @@ def _builder_inited(app: Sphinx) -> None:
     _COLLECTIONS[env] = result
     folder = srcdir / COLLECTION_FOLDER
     touched = pages.write_pages(folder, pages.render_pages(result))
-    pages.write_if_changed(folder / "parts.json", pages.manifest(result))
+    write_if_changed(folder / "parts.json", pages.manifest(result))
     if touched:
         logger.info("book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER)
 
