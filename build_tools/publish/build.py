@@ -13,6 +13,7 @@ _build/state/<edition>.building   present while an edition builds: a leftover on
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -29,6 +30,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from build_tools.errors import ExitCode, LockedError
+from build_tools.publish.sphinx_steps import END, STEP
 from build_tools.variants.backend import backend_notice
 from build_tools.variants.table import Variant
 
@@ -183,23 +185,17 @@ def _build_edition(
             shutil.rmtree(plan.out / folder / variant.name, ignore_errors=True)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(str(os.getpid()), encoding="utf-8")
-    steps = []
     builders = [b for b, wanted in (("html", plan.html), ("epub", plan.epub)) if wanted]
-    for builder in builders:
-        step = _run_sphinx(plan, variant, builder, progress, jobs=jobs)
-        steps.append(step)
-        if step.returncode:
-            break
-    else:
+    steps = _run_steps(plan, variant, builders, progress, jobs=jobs)
+    if len(steps) == len(builders) and not any(step.returncode for step in steps):
         marker.unlink()
     return steps
 
 
-def sphinx_command(plan: BuildPlan, variant: Variant, builder: str, *, jobs: int = 1) -> list[str]:
-    """The sphinx-build command line for one edition and builder."""
+def sphinx_args(plan: BuildPlan, variant: Variant, builder: str, *, jobs: int = 1) -> list[str]:
+    """The sphinx-build arguments for one edition and builder."""
     out = plan.out / ("site" if builder == "html" else builder) / variant.name
-    command = [
-        sys.executable, "-m", "sphinx",
+    args = [
         "-b", builder,
         "-c", str(plan.root),
         "-d", str(plan.out / "doctrees" / variant.name),
@@ -209,46 +205,76 @@ def sphinx_command(plan: BuildPlan, variant: Variant, builder: str, *, jobs: int
         "--keep-going",
     ]  # fmt: skip
     if jobs > 1:
-        command += ["-j", str(jobs)]
+        args += ["-j", str(jobs)]
     if plan.strict:
-        command.append("-W")
-    command += [*plan.sphinx_opts, str(plan.root / "source"), str(out)]
-    return command
+        args.append("-W")
+    return [*args, *plan.sphinx_opts, str(plan.root / "source"), str(out)]
 
 
-def _run_sphinx(
-    plan: BuildPlan, variant: Variant, builder: str, progress: _Progress, *, jobs: int
-) -> StepResult:
-    command = sphinx_command(plan, variant, builder, jobs=jobs)
-    log = plan.out / "logs" / f"{variant.name}-{builder}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
+def _run_steps(
+    plan: BuildPlan, variant: Variant, builders: list[str], progress: _Progress, *, jobs: int
+) -> list[StepResult]:
+    """The edition's builders in turn, in one Python process (``sphinx_steps``): HTML then
+    EPUB share the edition's doctree cache, and the process imports Sphinx once for both."""
+    steps_json = json.dumps([[b, sphinx_args(plan, variant, b, jobs=jobs)] for b in builders])
+    command = [sys.executable, "-m", "build_tools.publish.sphinx_steps", steps_json]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            cwd=plan.root,
-            env=env,
-        )
-        assert process.stdout is not None
+    (plan.out / "logs").mkdir(parents=True, exist_ok=True)
+    results: list[StepResult] = []
+    builder, out, started = None, None, time.monotonic()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=plan.root,
+        env=env,
+    )
+    assert process.stdout is not None
+    try:
         for line in process.stdout:
-            out.write(line)
-            if match := PROGRESS_LINE.match(line):
-                phase = 0 if match[1] == "reading sources" else 1
-                progress.update(variant.name, builder, (phase + int(match[2]) / 100) / 2)
+            if line.startswith(STEP):
+                builder = line.split()[1]
+                out = _log_path(plan, variant, builder).open("w", encoding="utf-8")
+                started = time.monotonic()
+            elif line.startswith(END) and builder is not None and out is not None:
+                out.close()
+                results.append(_step(plan, variant, builder, int(line.split()[2]), started))
+                progress.update(variant.name, builder, 1.0)
+                builder, out = None, None
+            elif out is not None:
+                out.write(line)
+                if match := PROGRESS_LINE.match(line):
+                    phase = 0 if match[1] == "reading sources" else 1
+                    progress.update(variant.name, builder, (phase + int(match[2]) / 100) / 2)
         returncode = process.wait()
-    progress.update(variant.name, builder, 1.0)
+    finally:
+        if out is not None:
+            out.close()
+    if builder is not None:  # the process died inside a step
+        results.append(_step(plan, variant, builder, returncode or 1, started))
+    elif returncode and not results:  # ... or before the first
+        results.append(StepResult(variant.name, builders[0], returncode))
+    return results
+
+
+def _log_path(plan: BuildPlan, variant: Variant, builder: str) -> Path:
+    return plan.out / "logs" / f"{variant.name}-{builder}.log"
+
+
+def _step(
+    plan: BuildPlan, variant: Variant, builder: str, returncode: int, started: float
+) -> StepResult:
+    log = _log_path(plan, variant, builder)
     warnings_file = log.with_suffix(".warnings")
     warnings = []
     if warnings_file.exists():
         text = warnings_file.read_text(encoding="utf-8", errors="replace")
         warnings = [line for line in text.splitlines() if WARNING_LINE.search(line)]
-    return StepResult(variant.name, builder, returncode, warnings, time.monotonic() - started, log)
+    seconds = time.monotonic() - started
+    return StepResult(variant.name, builder, returncode, warnings, seconds, log)
 
 
 def _publish(plan: BuildPlan) -> list[Path]:
