@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from build_tools.publish.epub_check import epubcheck_report
@@ -42,7 +42,16 @@ from build_tools.publish.epub_project import (
     source_date_epoch,
     speech_dates,
 )
-from build_tools.publish.epub_state import Digest, Output, State, nav_frame, part_key, sha256
+from build_tools.publish.epub_state import (
+    Digest,
+    Output,
+    State,
+    nav_frame,
+    part_key,
+    quick_part_key,
+    sha256,
+    whole_frame,
+)
 from build_tools.variants.table import Variant
 
 __all__ = [
@@ -232,23 +241,39 @@ def _publish_parts(
     run's or its file is not the one that run wrote."""
     hashes = {name: sha256(content) for name, content in entries.items()}
     nav = nav_frame(whole)
-    books = _part_books(
-        whole, edition.downloads, variant=edition.variant, meta=meta,
-        source_date_epoch=edition.epoch, web_url=edition.web_url, dates=dates, shared=None,
-    )  # fmt: skip
+    frame = whole_frame(whole, hashes)
+    shared = shared_documents(whole, None)
+    nav_entries = read_nav(whole)
     outputs = []
-    for book in books:
-        settings = Digest().add("settings", edition.settings).add("web", book.web_url)
-        key = part_key(book.package, settings=settings.add("dressing", book.dressing),
-                       whole=hashes, nav=nav)  # fmt: skip
-        before = state.output(book.path.name)
-        if before is not None and before.key == key and before.intact(edition.downloads):
+    for part in find_parts(whole):
+        path = edition.downloads / f"{meta.slug}-{edition.variant.name}-{part.key}.epub"
+        own_nav = [part.entry, *(entry for entry in nav_entries if entry.href in shared)]
+        dressing = part_dressing(
+            part, own_nav, variant=edition.variant, meta=meta, source_date_epoch=edition.epoch,
+            dates=dates,
+        )  # fmt: skip
+        settings = Digest().add("settings", edition.settings).add("web", edition.web_url)
+        settings.add("dressing", dressing)
+        quick = quick_part_key(
+            [*part.members, *shared], settings=settings.copy(), frame=frame, whole=hashes,
+            nav=nav, container_path=whole.container_path,
+        )  # fmt: skip
+        before = state.output(path.name)
+        fresh = before is not None and before.intact(edition.downloads)
+        if fresh and before.quick == quick:
             _log_again(before.warnings)
             outputs.append(before)
             continue
-        cover = edition.cover_key(book.dressing)
-        path, warnings = book.make(drawn_cover=_drawn_cover(before, edition, whole, cover))
-        outputs.append(Output.of(path, key, warnings, cover=cover))
+        package, _ = part_package(whole, part, shared=shared, nav=nav_entries)
+        key = part_key(package, settings=settings, whole=hashes, nav=nav)
+        if fresh and before.key == key:
+            _log_again(before.warnings)
+            outputs.append(replace(before, quick=quick))
+            continue
+        book = _PartBook(part, package, dressing, edition.web_url, path)
+        cover = edition.cover_key(dressing)
+        made, warnings = book.make(drawn_cover=_drawn_cover(before, edition, whole, cover))
+        outputs.append(Output.of(made, key, warnings, cover=cover, quick=quick))
     return outputs
 
 

@@ -26,7 +26,7 @@ import posixpath
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,6 +67,11 @@ class Digest:
 
     def hex(self) -> str:
         return self._hash.hexdigest()
+
+    def copy(self) -> Digest:
+        twin = Digest()
+        twin._hash = self._hash.copy()
+        return twin
 
 
 def sha256(data: bytes) -> str:
@@ -136,11 +141,14 @@ class Output:
     mtime_ns: int
     warnings: tuple[str, ...] = ()  #: what making it logged, to say again when it is skipped
     cover: str = ""  #: the digest of what its cover was drawn from (see ``cover_key``)
+    quick: str = ""  #: a part's ``quick_part_key``, which spares cutting an unchanged part
 
     @classmethod
-    def of(cls, path: Path, key: str, warnings: Iterable[str], *, cover: str = "") -> Output:
+    def of(
+        cls, path: Path, key: str, warnings: Iterable[str], *, cover: str = "", quick: str = ""
+    ) -> Output:
         stat = path.stat()
-        return cls(path.name, key, stat.st_size, stat.st_mtime_ns, tuple(warnings), cover)
+        return cls(path.name, key, stat.st_size, stat.st_mtime_ns, tuple(warnings), cover, quick)
 
     def drawn_cover(self, folder: Path, key: str, entry: str) -> bytes | None:
         """The cover this EPUB holds at zip entry ``entry``, if it was drawn from what
@@ -218,6 +226,35 @@ def nav_frame(whole: Package) -> tuple[str, frozenset[str]]:
                 linked.add(resolve_href(nav_href, target)[0])
         body.remove(child)
     return sha256(etree.tostring(root)), frozenset(linked)
+
+
+def whole_frame(whole: Package, hashes: Mapping[str, str]) -> str:
+    """What every part takes from the finished whole book but its documents: the package
+    document without what dressing replaces, and the other files (stylesheets, images) by
+    their digests (``hashes``: zip entry → SHA-256). A speech added or removed changes it."""
+    ncx = {i.get("href") for i in whole.manifest() if i.get("media-type") == NCX_TYPE}
+    data = sorted(
+        (href, hashes[whole.container_path(href)]) for href in whole.data if href not in ncx
+    )
+    return _opf_digest(whole.opf).add("data", data).hex()
+
+
+def quick_part_key(
+    docs: Iterable[str],
+    *,
+    settings: Digest,
+    frame: str,
+    whole: Mapping[str, str],
+    nav: tuple[str, frozenset[str]],
+    container_path: Callable[[str], str],
+) -> str:
+    """The inputs of ``part_key``, read off the whole book without cutting the part: the
+    settings (dressing included), the ``whole_frame``, the part's documents (``docs``: its
+    speeches and the shared pages) by their digests in the whole book, and the navigation.
+    An equal quick key means an equal part key, so an unchanged part costs a digest."""
+    kept = sorted(set(docs))
+    digest = settings.add("frame", frame).add("nav", (nav[0], sorted(nav[1] & set(kept))))
+    return digest.add("docs", [(h, whole.get(container_path(h), "")) for h in kept]).hex()
 
 
 def part_key(

@@ -23,6 +23,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from sphinx.application import Sphinx
+from sphinx.builders.epub3 import Epub3Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
@@ -53,6 +54,14 @@ class BookHTMLBuilder(StandaloneHTMLBuilder):
             self.indexer_format = capture.format
         if capture.frozen is not None:
             _restore_index_entries(self.env, capture.frozen, rewritten=docnames)
+
+
+class BookEpub3Builder(Epub3Builder):
+    """Sphinx's EPUB 3 builder, without the zip it would write last: ``publish/epub.py``
+    packages the folder this builder writes (0.4 s a rebuild at 1,000 speeches)."""
+
+    def build_epub(self) -> None:
+        (self.outdir / f"{self.config.epub_basename}.epub").unlink(missing_ok=True)
 
 
 class _Capture:
@@ -173,6 +182,7 @@ def _outputs_to_redo(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup(app: Sphinx) -> None:
     app.add_builder(BookHTMLBuilder, override=True)
+    app.add_builder(BookEpub3Builder, override=True)
     app.connect("env-get-outdated", _note_removed)
     app.connect("env-updated", _outputs_to_redo)
     app.connect("build-finished", _finish)
