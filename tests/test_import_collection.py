@@ -218,3 +218,32 @@ def test_user_boilerplate_rules(tmp_path: Path) -> None:
     [page] = (source / "speeches").glob("*.md")
     text = page.read_text(encoding="utf-8")
     assert "category: 講話" in text and "網站" not in text
+
+
+def test_workers_import_what_one_process_imports(
+    book: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough files to be built in worker processes: the pages, the state, the duplicates
+    and the skipped files are those a one-process import gives."""
+    from build_tools.importing import collection
+
+    raw, _ = book
+    texts = sorted(CORPUS.rglob("*.txt"))
+    for copy in range(collection.PARALLEL_FROM):  # near-copies: reported as duplicates
+        original = texts[copy % len(texts)]
+        shutil.copy(original, raw / f"copy-{copy:03d}{original.suffix}")
+    for number in range(8):  # same titles, different texts: distinct pages -2, -3, …
+        (raw / f"same-{number}.txt").write_text(
+            f"同一个标题\n——2020年1月1日在北京讲\n第{number}篇，内容各不相同。", encoding="utf-8"
+        )
+    (raw / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
+    assert len(raw_files(raw)) >= collection.PARALLEL_FROM
+
+    parallel = import_collection(raw, raw.parent / "parallel", progress=False)
+    monkeypatch.setattr(collection, "PARALLEL_FROM", 10**9)
+    serial = import_collection(raw, raw.parent / "serial", progress=False)
+
+    assert snapshot(raw.parent / "parallel") == snapshot(raw.parent / "serial")
+    assert parallel.summary().replace("/parallel/", "/serial/") == serial.summary()
+    assert len(parallel.duplicates) >= len(texts) and len(parallel.skipped) == 1
+    assert "2020-01-01-tongyige-biaoti-8" in parallel.created

@@ -3,9 +3,14 @@ duplicates reported, one bad file never stopping the rest."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import multiprocessing as mp
+import os
 import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +19,7 @@ from tqdm import tqdm
 from build_tools.errors import InputError, Warning_
 from build_tools.importing.boilerplate import Rules, load_rules
 from build_tools.importing.duplicates import DuplicateFinder
-from build_tools.importing.pages import page_name, unique
+from build_tools.importing.pages import page_name, unique, warm_up
 from build_tools.importing.pipeline import build_speech, repage
 from build_tools.importing.read import read_path
 from build_tools.importing.render import render
@@ -91,12 +96,11 @@ class _Run:
     def speeches_dir(self) -> Path:
         return self.source_dir / SPEECHES
 
-    def place(self, key: str, speech: Speech) -> tuple[str, str]:
+    def place(self, key: str, built: Built) -> tuple[str, str]:
         """The page the speech already has, or a new one no other speech or file holds; and
         the speech's MyST under that name."""
         entry = self.state.entries.get(key)
-        default = page_name(speech.metadata.title, speech.metadata.date)
-        myst = render(speech)
+        speech, default, myst = built.speech, built.page, built.myst
 
         def taken(page: str) -> bool:
             owner = self.owners_before.get(page)
@@ -162,9 +166,10 @@ class _Run:
             return
         self.state.entries[key] = record
 
-    def one(self, raw: RawSpeech, path: Path) -> None:
+    def one(self, raw: RawSpeech, path: Path, built: Built) -> None:
+        """Place and write one built speech, unless it duplicates one placed before."""
         key = _key(raw, path, self.raw_dir)
-        speech = build_speech(raw, rules=self.rules)
+        speech = built.speech
         match = self.finder.check(key, speech)
         if match is not None:
             origin, original_page = self.owners[match.original]
@@ -177,7 +182,7 @@ class _Run:
             )
             self.warnings.append(Warning_("import.duplicate", message, str(raw.origin)))
             return
-        page, myst = self.place(key, speech)
+        page, myst = self.place(key, built)
         self.owners[key] = (str(raw.origin), page)
         self.taken.add(page)
         for text in speech.warnings:
@@ -226,23 +231,89 @@ def import_collection(
     )
     run.owners_before = run.state.owners()
     files = _ordered(run, raw_files(raw_dir))
-    for path in tqdm(files, desc="import", unit="file", file=sys.stderr, disable=not progress):
-        try:
-            raws = read_path(path, encoding=encoding)
-        except InputError as error:
-            run.skipped.append(Skipped(str(error.path or path), str(error)))
-            continue
-        except Exception as error:  # one unreadable file must not stop the others
-            reason = f"internal error ({type(error).__name__}: {error}); please report it"
-            run.skipped.append(Skipped(str(path), reason))
-            continue
-        for raw in raws:
-            try:
-                run.one(raw, path)
-            except InputError as error:
-                run.skipped.append(Skipped(str(error.path or raw.origin), str(error)))
-            except Exception as error:  # one broken speech must not stop the others
-                reason = f"internal error ({type(error).__name__}: {error}); please report it"
-                run.skipped.append(Skipped(str(raw.origin), reason))
+    bar = tqdm(total=len(files), desc="import", unit="file", file=sys.stderr, disable=not progress)
+    with bar, _builder(len(files), run.rules, encoding) as build_file:
+        for path, outcomes in zip(files, build_file(files), strict=True):
+            bar.update()
+            for outcome in outcomes:
+                if isinstance(outcome, Skipped):
+                    run.skipped.append(outcome)
+                    continue
+                raw, built = outcome
+                try:
+                    run.one(raw, path, built)
+                except InputError as error:
+                    run.skipped.append(Skipped(str(error.path or raw.origin), str(error)))
+                except Exception as error:  # one broken speech must not stop the others
+                    run.skipped.append(Skipped(str(raw.origin), _internal(error)))
     run.state.save()
     return run.report()
+
+
+# -- reading and building, in parallel -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Built:
+    """One speech as a worker made it: built, named by default and rendered under that name."""
+
+    speech: Speech
+    page: str
+    myst: str
+
+
+#: What building one raw file gives, per speech: the raw speech and what was built of it, or
+#: why it was skipped.
+Outcome = tuple[RawSpeech, Built] | Skipped
+#: Below this many files, worker processes cost more than they save.
+PARALLEL_FROM = 64
+
+_WORKER: dict[str, object] = {}  #: the rules and encoding, in each worker process
+
+
+def _internal(error: Exception) -> str:
+    return f"internal error ({type(error).__name__}: {error}); please report it"
+
+
+def build_file(path: Path, rules: Rules, encoding: str | None) -> list[Outcome]:
+    """Read one raw file and build each speech in it; what cannot be read or built is a
+    ``Skipped`` with its reason, so that one bad file or row never stops the rest."""
+    try:
+        raws = read_path(path, encoding=encoding)
+    except InputError as error:
+        return [Skipped(str(error.path or path), str(error))]
+    except Exception as error:  # one unreadable file must not stop the others
+        return [Skipped(str(path), _internal(error))]
+    outcomes: list[Outcome] = []
+    for raw in raws:
+        try:
+            speech = build_speech(raw, rules=rules)
+            page = page_name(speech.metadata.title, speech.metadata.date)
+            outcomes.append((raw, Built(speech, page, render(speech))))
+        except InputError as error:
+            outcomes.append(Skipped(str(error.path or raw.origin), str(error)))
+        except Exception as error:  # one broken speech must not stop the others
+            outcomes.append(Skipped(str(raw.origin), _internal(error)))
+    return outcomes
+
+
+def _build_in_worker(path: Path) -> list[Outcome]:
+    return build_file(path, _WORKER["rules"], _WORKER["encoding"])  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _builder(
+    count: int, rules: Rules, encoding: str | None
+) -> Iterator[Callable[[list[Path]], Iterator[list[Outcome]]]]:
+    """``build_file`` over a list of files, in order: on every core when there are enough
+    files and the platform forks (the workers inherit the loaded word list and rules), else
+    in this process. Placing and writing stay in this process, in file order, so the result
+    does not depend on the number of cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if count < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
+        yield lambda files: (build_file(path, rules, encoding) for path in files)
+        return
+    warm_up()  # loaded once here, inherited by every worker
+    _WORKER.update(rules=rules, encoding=encoding)
+    with ProcessPoolExecutor(cores, mp_context=mp.get_context("fork")) as pool:
+        yield lambda files: pool.map(_build_in_worker, files, chunksize=8)

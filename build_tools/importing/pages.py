@@ -26,6 +26,11 @@ def _segmenter():
     return jieba
 
 
+def warm_up() -> None:
+    """Load the word list now (before forking workers that would each load it)."""
+    _segmenter()
+
+
 def _words(title: str) -> list[str]:
     """The title as pinyin words: 劳动局创先争优动员讲话稿 → laodongju chuangxianzhengyou …"""
     words: list[str] = []
