@@ -5,13 +5,15 @@ deterministically from the bundled sample texts (distinct titles, dates, speaker
 import; Sphinx's parse-only build (``-b dummy``, the baseline); the HTML build of each edition on
 one core; both default editions together on all cores; the EPUB build; a rebuild of one edition's
 HTML and EPUB after editing one speech; and peak memory. Results go to
-``_build/bench/report.json`` and ``report.md``; ratios are printed. Timing never decides a test.
+``_build/bench/report.json``, ``report.md`` and ``time-vs-n.svg`` (time against N, log-log);
+ratios are printed. Timing never decides a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import resource
@@ -21,6 +23,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEAKERS = ("李明", "王芳", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞")
@@ -186,6 +189,77 @@ def report_markdown(results: list[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The series of the plot: label, colour, and how to read the seconds off a result.
+SERIES = (
+    ("import", "#7f7f7f", lambda r: r.import_s),
+    ("parse only (sphinx -b dummy)", "#1f77b4", lambda r: r.parse_only_s),
+    ("HTML, zh-Hans", "#d62728", lambda r: r.html_s.get("zh-Hans", 0.0)),
+    ("both editions, in parallel", "#9467bd", lambda r: r.both_editions_s),
+    ("EPUB", "#2ca02c", lambda r: r.epub_s),
+    ("rebuild after one edit", "#ff7f0e", lambda r: r.rebuild_s),
+)
+
+
+def plot_svg(results: list[Result]) -> str:
+    """Time against N, both axes logarithmic (a straight line of slope 1 is linear growth),
+    as a self-contained SVG."""
+    width, height, left, right, top, bottom = 720, 440, 60, 230, 20, 50
+    ns = [r.n for r in results]
+    times = [t for r in results for _, _, read in SERIES if (t := read(r)) > 0]
+    if not ns or not times:
+        return '<svg xmlns="http://www.w3.org/2000/svg"/>\n'
+    n_lo, n_hi = math.log10(min(ns)), math.log10(max(ns))
+    t_lo, t_hi = math.floor(math.log10(min(times))), math.ceil(math.log10(max(times)))
+    n_span, t_span = (n_hi - n_lo) or 1.0, (t_hi - t_lo) or 1
+
+    def x(n: float) -> float:
+        return left + (math.log10(n) - n_lo) / n_span * (width - left - right)
+
+    def y(t: float) -> float:
+        return height - bottom - (math.log10(t) - t_lo) / t_span * (height - top - bottom)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    for exponent in range(t_lo, t_hi + 1):
+        t = 10.0**exponent
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
+            'stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{t:g} s</text>'
+        )
+    for n in ns:
+        parts.append(
+            f'<line x1="{x(n):.1f}" x2="{x(n):.1f}" y1="{top}" y2="{height - bottom}" '
+            'stroke="#ddd"/>'
+            f'<text x="{x(n):.1f}" y="{height - bottom + 16}" text-anchor="middle">{n:,}</text>'
+        )
+    parts.append(
+        f'<text x="{(left + width - right) / 2:.0f}" y="{height - 12}" text-anchor="middle">'
+        "speeches (N)</text>"
+    )
+    for row, (label, colour, read) in enumerate(SERIES):
+        points = [(x(r.n), y(t)) for r in results if (t := read(r)) > 0]
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        parts.append(
+            f'<polyline class="series" points="{path}" fill="none" stroke="{colour}" '
+            'stroke-width="2"/>'
+        )
+        parts += [
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points
+        ]
+        legend_y = top + 10 + 20 * row
+        parts.append(
+            f'<line x1="{width - right + 15}" x2="{width - right + 35}" y1="{legend_y}" '
+            f'y2="{legend_y}" stroke="{colour}" stroke-width="2"/>'
+            f'<text x="{width - right + 40}" y="{legend_y + 4}">{escape(label)}</text>'
+        )
+    parts.append("</svg>\n")
+    return "\n".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_tools.bench", description=__doc__)
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,5000"))
@@ -198,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure(n, args.out))
         table = report_markdown(results)
         (args.out / "report.md").write_text(table, encoding="utf-8")
+        (args.out / "time-vs-n.svg").write_text(plot_svg(results), encoding="utf-8")
         (args.out / "report.json").write_text(
             json.dumps([{**asdict(r), "ratios": r.ratios} for r in results], indent=2),
             encoding="utf-8",
