@@ -70,16 +70,29 @@ def test_killed_build_recovers(tmp_path: Path) -> None:
     assert site_digest(killed) == expected
 
 
-def test_rebuild_after_edits_equals_clean_build(tmp_path: Path) -> None:
-    """One speech edited, one deleted: the incremental rebuild (search index, general index,
-    parts, EPUBs) gives what a clean build of the edited sources gives."""
+def _edit(speech: Path) -> None:
+    """A new title, a new section and a paragraph with a word no other speech has."""
+    text = speech.read_text(encoding="utf-8")
+    title = text.split("title: ", 1)[1].split("\n", 1)[0]
+    text = text.replace(f"title: {title}", "title: 改过的标题", 1).replace(
+        f"# {title}", "# 改过的标题", 1
+    )
+    text += "\n## 编者补记\n\n编者按：此段为增量构建而加，含独有词语鹦鹉螺号。\n"
+    speech.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("delete", [False, True], ids=["edit", "edit-and-delete"])
+def test_rebuild_after_edits_equals_clean_build(tmp_path: Path, delete: bool) -> None:
+    """One speech edited (title, a section, a paragraph), and maybe one deleted: the
+    incremental rebuild (search index, general index, parts, EPUBs) gives what a clean build
+    of the edited sources gives."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     project = copy_project(tmp_path / "incremental")
     subprocess.run(build_command(), cwd=project, env=env, check=True, capture_output=True)
     speeches = sorted((project / "source" / "speeches").glob("*.md"))
-    with speeches[0].open("a", encoding="utf-8") as f:
-        f.write("\n编者按：此段为增量构建而加，含独有词语鹦鹉螺号。\n")
-    speeches[-1].unlink()
+    _edit(speeches[0])
+    if delete:
+        speeches[-1].unlink()
     subprocess.run(build_command(), cwd=project, env=env, check=True, capture_output=True)
 
     clean = tmp_path / "clean"
@@ -89,10 +102,12 @@ def test_rebuild_after_edits_equals_clean_build(tmp_path: Path) -> None:
     shutil.copy(project / "conf.py", clean / "conf.py")
     subprocess.run(build_command(), cwd=clean, env=env, check=True, capture_output=True)
     assert site_digest(project) == site_digest(clean)
-    index = (project / "_build" / "site" / "zh-Hans" / "searchindex.js").read_text("utf-8")
+    site = project / "_build" / "site" / "zh-Hans"
+    index = (site / "searchindex.js").read_text("utf-8")
     data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
-    assert data["terms"]["鹦鹉"] == data["docnames"].index(f"speeches/{speeches[0].stem}")
-    assert f"speeches/{speeches[-1].stem}" not in data["docnames"]
-    assert not (
-        project / "_build" / "site" / "zh-Hans" / "speeches" / f"{speeches[-1].stem}.html"
-    ).exists()
+    edited = data["docnames"].index(f"speeches/{speeches[0].stem}")
+    assert data["terms"]["鹦鹉"] == edited and data["titles"][edited] == "改过的标题"
+    assert [place[0] for place in data["alltitles"]["编者补记"]] == [edited]
+    gone = f"speeches/{speeches[-1].stem}"
+    assert (gone not in data["docnames"]) == delete
+    assert (site / f"{gone}.html").exists() != delete
