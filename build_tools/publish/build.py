@@ -77,6 +77,7 @@ class BuildReport:
     epubs: list[Path] = field(default_factory=list)
     speeches: int = 0
     seconds: float = 0.0
+    publish_seconds: float = 0.0  #: EPUBs finished, landing and download pages written
 
     notices: list[str] = field(default_factory=list)  #: warnings from outside Sphinx
 
@@ -110,7 +111,10 @@ class BuildReport:
             lines.append(f"  … and {len(self.warnings) - 20} more warnings (see the logs)")
         lines.append(f"Site: {_rel(site / 'index.html', self.plan.root)}")
         if self.epubs:
-            lines.append(f"EPUBs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/")
+            lines.append(
+                f"EPUBs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/ "
+                f"(finished in {self.publish_seconds:.1f} s)"
+            )
         return "\n".join(lines)
 
 
@@ -146,8 +150,10 @@ def build(plan: BuildPlan) -> BuildReport:
                 for steps in results:
                     report.steps.extend(steps)
         if report.exit_code != ExitCode.BUILD:
+            publishing = time.monotonic()
             with _collect_warnings("build_tools.publish") as notices:
                 report.epubs = _publish(plan)
+            report.publish_seconds = time.monotonic() - publishing
             report.notices += notices
         report.seconds = time.monotonic() - started
         return report

@@ -21,14 +21,15 @@ STEP, END = "@@book-step", "@@book-end"
 def main(argv: list[str]) -> int:
     from sphinx.cmd.build import build_main
 
-    for name, args in json.loads(argv[0]):
+    for number, (name, args) in enumerate(json.loads(argv[0])):
+        if number:
+            gc.collect()  # the last builder's application and environment, before the next
         print(f"{STEP} {name}", flush=True)
         code = build_main(args)
         sys.stderr.flush()
         print(f"{END} {name} {code}", flush=True)
         if code:
             return code
-        gc.collect()  # the last builder's application and environment, before the next loads
     return 0
 
 
