@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -56,10 +55,9 @@ def test_site_of_both_editions_has_no_broken_link(book: Path) -> None:
 def test_epub_has_no_broken_link(book: Path) -> None:
     out = book / "epub"
     sphinx(book / "src", out, book / "doctrees" / "zh-Hans", "zh-Hans", builder="epub")
-    unzipped = book / "unzipped"
-    with zipfile.ZipFile(next(out.glob("*.epub"))) as epub:
-        epub.extractall(unzipped)
-    assert check_links(unzipped) == []
+    # The folder is the book: publish/epub.py packages it (Sphinx's own zip is not written).
+    assert (out / "content.opf").is_file() and not list(out.glob("*.epub"))
+    assert check_links(out) == []
 
 
 @pytest.mark.build

@@ -128,3 +128,42 @@ def test_a_new_speech_appears_in_parts_indexes_and_the_landing_page(
     assert {"index", "_collection/parts/1927", "_collection/speakers"} <= run.read
     assert "本文集收录演讲与报告 9 篇" in run.article("index")
     assert run.nav(WUSHENG) == ["无声的中国", "革命时代的文学", "读书杂谈"]
+
+
+def test_linear_purges_give_what_sphinx_purges_give(book: Path, tmp_path: Path) -> None:
+    """``scale``: the toctree purge that visits only included pages leaves the environment
+    as Sphinx's full scan does, for every page of a built book; and a clean build with the
+    domains skipping unread pages knows the same labels as one without."""
+    import copy
+    import pickle
+
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    from build_tools.sphinx_ext import scale
+
+    Run(book, tmp_path / "build")
+    with (tmp_path / "build" / "doctrees" / "environment.pickle").open("rb") as f:
+        env = pickle.load(f)
+    fields = ("toctree_includes", "files_to_rebuild", "glob_toctrees", "toc_num_entries")
+    assert env.files_to_rebuild, "the book's toctrees include pages"
+    for docname in sorted(env.all_docs):
+        ours, sphinx = copy.deepcopy(env), copy.deepcopy(env)
+        scale._clear_toctrees(None, ours, docname)  # type: ignore[arg-type]
+        TocTreeCollector().clear_doc(None, sphinx, docname)  # type: ignore[arg-type]
+        for name in fields:
+            assert getattr(ours, name) == getattr(sphinx, name), (docname, name)
+        assert ours.tocs.keys() == sphinx.tocs.keys()  # doctree nodes compare by identity
+
+    labels = env.domaindata["std"]["labels"]
+    assert any(docname.startswith("speeches/") for docname, *_ in labels.values())
+    # With the purges as Sphinx has them, the clean build knows the very same labels.
+    original = scale.setup
+    try:
+        scale.setup = lambda app: None  # type: ignore[assignment]
+        Run(book, tmp_path / "plain")
+    finally:
+        scale.setup = original
+    with (tmp_path / "plain" / "doctrees" / "environment.pickle").open("rb") as f:
+        plain = pickle.load(f)
+    assert plain.domaindata["std"]["labels"] == labels
+    assert plain.files_to_rebuild == env.files_to_rebuild

@@ -13,6 +13,7 @@ Registers (see each module's docstring):
 * ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
 * ``search``: the ``zh`` search language with matching index and query;
 * ``incremental``: the search index's entries and the sitemap, whole after a rebuild.
+* ``scale``: Sphinx's read phase in time linear in the collection.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from build_tools.sphinx_ext import (
     incremental,
     landing,
     navigation,
+    scale,
     search,
     speech,
     state,
@@ -62,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     navigation.setup(app)
     search.setup(app)
     incremental.setup(app)
+    scale.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
