@@ -675,3 +675,35 @@ def test_chapter_renders_in_a_cjk_font(
     cjk = [f for f in fonts if re.search(r"CJK|\b(SC|TC|HK)\b|Han|Song|Ming", f["familyName"])]
     assert cjk, fonts
     assert sum(f["glyphCount"] for f in cjk) >= 0.9 * sum(f["glyphCount"] for f in fonts)
+
+
+def test_epoch_is_the_last_commit_that_changed_the_book(tmp_path: Path) -> None:
+    """Without SOURCE_DATE_EPOCH the EPUBs are dated by the last commit of source/ or
+    conf.py: a commit of code or tests leaves them (and their bytes) as they were."""
+    import os
+    import subprocess
+
+    from build_tools.publish.epub_project import source_date_epoch
+
+    def commit(path: str, when: int) -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(f"{path} {when}\n", encoding="utf-8")
+        stamp = f"@{when} +0000"
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        for command in (["add", path], ["commit", "-q", "-m", path]):
+            subprocess.run(
+                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command],
+                cwd=tmp_path, env=env, check=True,
+            )  # fmt: skip
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    environ = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "environ", environ)
+        commit("source/speeches/a.md", 1_700_000_000)
+        commit("build_tools/code.py", 1_700_000_500)
+        assert source_date_epoch(tmp_path) == 1_700_000_000
+        commit("conf.py", 1_700_001_000)
+        assert source_date_epoch(tmp_path) == 1_700_001_000
+        environ["SOURCE_DATE_EPOCH"] = "1234567890"
+        assert source_date_epoch(tmp_path) == 1_234_567_890

@@ -37,7 +37,7 @@ class Edition:
     root: Path
     variant: Variant
     conf: Mapping[str, object]
-    epoch: int | None  #: SOURCE_DATE_EPOCH or the last commit's time
+    epoch: int | None  #: SOURCE_DATE_EPOCH, or the time of the last commit of the book
     front_matter: Mapping[str, str]  #: docname → the YAML text
     sphinx: Mapping[str, str]  #: Sphinx's EPUB tree: zip entry → SHA-256
     covers: str  #: digest of what a drawn cover depends on besides its text: code, fonts
@@ -239,7 +239,9 @@ def _cover_setting(root: Path, conf: Mapping[str, object]) -> Path | None:
 
 def source_date_epoch(root: Path | None = None) -> int | None:
     """``SOURCE_DATE_EPOCH`` from the environment (reproducible-builds.org); unset, the time of
-    the last commit of ``root`` when it is a git work tree; else ``None``."""
+    the last commit that changed the book (``source/`` or ``conf.py`` of ``root``, in a git
+    work tree), so that a commit elsewhere (code, tests) leaves the EPUBs as they are; else
+    ``None``."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return _last_commit_time(root) if root is not None else None
@@ -253,7 +255,7 @@ def _last_commit_time(root: Path) -> int | None:
     if git is None:
         return None
     result = subprocess.run(
-        [git, "-C", str(root), "log", "-1", "--format=%ct"],
+        [git, "-C", str(root), "log", "-1", "--format=%ct", "--", "source", "conf.py"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     value = result.stdout.strip()
