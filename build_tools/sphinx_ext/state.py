@@ -19,7 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
-from build_tools.sphinx_ext import edition, pages
+from build_tools.sphinx_ext import catalogue, edition, pages
 from build_tools.sphinx_ext.catalogue import scan
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection
 from build_tools.sphinx_ext.glossary import load_glossary
@@ -54,6 +54,7 @@ def _scan_cache(env: BuildEnvironment) -> dict[str, Any]:
 def _builder_inited(app: Sphinx) -> None:
     """Scan the speeches, build the collection, write the generated pages."""
     env = app.env
+    catalogue.SLUGS.update(getattr(env, "book_slugs", {}))
     srcdir = Path(app.srcdir)
     glossary_path = srcdir / app.config.book_glossary
     glossary = load_glossary(glossary_path)
@@ -85,6 +86,11 @@ def _builder_inited(app: Sphinx) -> None:
     write_if_changed(folder / "parts.json", pages.manifest(result))
     if touched:
         logger.info("book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER)
+
+
+def _keep_slugs(app: Sphinx, env: BuildEnvironment) -> None:
+    """The slugs made so far go with the environment (pickled after this event)."""
+    env.book_slugs = dict(catalogue.SLUGS)  # type: ignore[attr-defined]
 
 
 def _env_get_outdated(
@@ -124,4 +130,5 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", _builder_inited, priority=400)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("env-purge-doc", _purge_doc)
+    app.connect("env-updated", _keep_slugs)
     app.connect("env-merge-info", _merge_info)
