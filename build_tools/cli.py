@@ -25,6 +25,31 @@ def _variant_list(value: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(error.args[0]) from None
 
 
+def _column(value: str) -> tuple[str, str]:
+    """``"text=正文"`` → ``("text", "正文")``: the CSV/JSON column that holds a field."""
+    from build_tools.importing.tables import COLUMN_ALIASES
+
+    field, _, column = value.partition("=")
+    field, column = field.strip(), column.strip()
+    if field not in COLUMN_ALIASES or not column:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not FIELD=COLUMN with FIELD one of {', '.join(COLUMN_ALIASES)}"
+        )
+    return field, column
+
+
+def _add_column_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--column",
+        type=_column,
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="the CSV/JSON Lines column that holds a field, when its name is not one the "
+        "importer knows (e.g. --column text=讲稿 --column title=名称); repeatable",
+    )
+
+
 def _add_import(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "import",
@@ -35,6 +60,7 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--raw", type=Path, default=Path("raw"), help="inbox of raw files")
     parser.add_argument("--source", type=Path, default=Path("source"), help="the book's source")
     parser.add_argument("--encoding", help="force this codec for every text file (e.g. gb18030)")
+    _add_column_option(parser)
     parser.add_argument(
         "--force", action="store_true", help="overwrite hand-edited files (a backup is kept)"
     )
@@ -53,6 +79,7 @@ def _run_import(args: argparse.Namespace) -> int:
         args.source,
         force=args.force,
         encoding=args.encoding,
+        mapping=dict(args.column) or None,
         progress=not args.no_progress and sys.stderr.isatty(),
     )
     print(report.summary())
@@ -71,6 +98,7 @@ def _add_convert(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", type=Path, help="a raw speech file")
     parser.add_argument("--encoding", help="force this codec (e.g. gb18030, big5, utf-16)")
+    _add_column_option(parser)
     parser.add_argument(
         "--json", action="store_true", help="print the parsed record(s) as JSON instead"
     )
@@ -82,7 +110,7 @@ def _run_convert(args: argparse.Namespace) -> int:
     from build_tools.importing.read import read_path
 
     records = []
-    for raw in read_path(args.file, encoding=args.encoding):
+    for raw in read_path(args.file, encoding=args.encoding, mapping=dict(args.column) or None):
         speech, myst = convert_raw(raw)
         records.append((speech, myst))
     if args.json:

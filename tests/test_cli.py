@@ -48,3 +48,34 @@ def test_convert_missing_file_names_it(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert str(tmp_path / "missing.txt") in result.stderr
     assert result.stderr.startswith("input error: ")
+
+
+def test_column_option_names_columns_the_importer_does_not_know(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "rows.csv").write_text(
+        "名称,讲稿,讲话日期\n在大会上的讲话,同志们：今天的会议很重要。,2021-03-05\n",
+        encoding="utf-8",
+    )
+    base = ["--root", str(tmp_path), "import", "--no-progress"]
+    assert main(base) == 3
+    assert "name it with --column (for example --column text=正文)" in capsys.readouterr().out
+
+    assert main([*base, "--column", "text=讲稿", "--column", "title=名称"]) == 0
+    page = tmp_path / "source" / "speeches" / "2021-03-05-zai-dahui-shang-de-jianghua.md"
+    text = page.read_text(encoding="utf-8")
+    assert "title: 在大会上的讲话" in text and "同志们：今天的会议很重要。" in text
+
+    columns = ("--column", "text=讲稿", "--column", "title=名称")
+    result = run("convert", str(raw / "rows.csv"), *columns, "--json")
+    assert result.returncode == 0 and '"title": "在大会上的讲话"' in result.stdout
+
+
+def test_bad_column_option_is_a_usage_error() -> None:
+    result = run("import", "--column", "body")
+    assert result.returncode == 2
+    assert "argument --column: 'body' is not FIELD=COLUMN with FIELD one of text, title" in (
+        result.stderr
+    )

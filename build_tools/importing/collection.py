@@ -218,9 +218,12 @@ def import_collection(
     *,
     force: bool = False,
     encoding: str | None = None,
+    mapping: dict[str, str] | None = None,
     progress: bool = True,
 ) -> ImportReport:
-    """Import every raw file under ``raw_dir`` into ``source_dir/speeches/<page>.md``."""
+    """Import every raw file under ``raw_dir`` into ``source_dir/speeches/<page>.md``.
+    ``encoding`` forces the codec of text files; ``mapping`` names the CSV/JSON Lines column
+    of a field (``{"text": "讲稿"}``)."""
     run = _Run(
         raw_dir=raw_dir,
         source_dir=source_dir,
@@ -232,7 +235,7 @@ def import_collection(
     run.owners_before = run.state.owners()
     files = _ordered(run, raw_files(raw_dir))
     bar = tqdm(total=len(files), desc="import", unit="file", file=sys.stderr, disable=not progress)
-    with bar, _builder(len(files), run.rules, encoding) as build_file:
+    with bar, _builder(len(files), run.rules, encoding, mapping) as build_file:
         for path, outcomes in zip(files, build_file(files), strict=True):
             bar.update()
             for outcome in outcomes:
@@ -275,11 +278,13 @@ def _internal(error: Exception) -> str:
     return f"internal error ({type(error).__name__}: {error}); please report it"
 
 
-def build_file(path: Path, rules: Rules, encoding: str | None) -> list[Outcome]:
+def build_file(
+    path: Path, rules: Rules, encoding: str | None, mapping: dict[str, str] | None = None
+) -> list[Outcome]:
     """Read one raw file and build each speech in it; what cannot be read or built is a
     ``Skipped`` with its reason, so that one bad file or row never stops the rest."""
     try:
-        raws = read_path(path, encoding=encoding)
+        raws = read_path(path, encoding=encoding, mapping=mapping)
     except InputError as error:
         return [Skipped(str(error.path or path), str(error))]
     except Exception as error:  # one unreadable file must not stop the others
@@ -298,12 +303,12 @@ def build_file(path: Path, rules: Rules, encoding: str | None) -> list[Outcome]:
 
 
 def _build_in_worker(path: Path) -> list[Outcome]:
-    return build_file(path, _WORKER["rules"], _WORKER["encoding"])  # type: ignore[arg-type]
+    return build_file(path, _WORKER["rules"], _WORKER["encoding"], _WORKER["mapping"])  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
 def _builder(
-    count: int, rules: Rules, encoding: str | None
+    count: int, rules: Rules, encoding: str | None, mapping: dict[str, str] | None
 ) -> Iterator[Callable[[list[Path]], Iterator[list[Outcome]]]]:
     """``build_file`` over a list of files, in order: on every core when there are enough
     files and the platform forks (the workers inherit the loaded word list and rules), else
@@ -311,9 +316,9 @@ def _builder(
     does not depend on the number of cores."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if count < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
-        yield lambda files: (build_file(path, rules, encoding) for path in files)
+        yield lambda files: (build_file(path, rules, encoding, mapping) for path in files)
         return
     warm_up()  # loaded once here, inherited by every worker
-    _WORKER.update(rules=rules, encoding=encoding)
+    _WORKER.update(rules=rules, encoding=encoding, mapping=mapping)
     with ProcessPoolExecutor(cores, mp_context=mp.get_context("fork")) as pool:
         yield lambda files: pool.map(_build_in_worker, files, chunksize=8)

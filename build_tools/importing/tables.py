@@ -30,7 +30,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 ROW_ERROR = "_row_error"
 NO_TEXT_COLUMN = (
     "no text column: the columns are {columns}; name the text column one of {aliases}, "
-    "or give a mapping (for example text=正文)"
+    "or name it with --column (for example --column text=正文)"
 )
 MAX_FIELD = 1 << 30  # a speech may be one very long field; csv's default limit is 128 KiB
 
