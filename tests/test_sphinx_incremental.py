@@ -148,7 +148,7 @@ def test_linear_purges_give_what_sphinx_purges_give(book: Path, tmp_path: Path) 
     assert env.files_to_rebuild, "the book's toctrees include pages"
     for docname in sorted(env.all_docs):
         ours, sphinx = copy.deepcopy(env), copy.deepcopy(env)
-        scale._clear_toctrees(None, ours, docname)  # type: ignore[arg-type]
+        scale._clear_toctrees(TocTreeCollector().clear_doc, None, ours, docname)  # type: ignore[arg-type]
         TocTreeCollector().clear_doc(None, sphinx, docname)  # type: ignore[arg-type]
         for name in fields:
             assert getattr(ours, name) == getattr(sphinx, name), (docname, name)

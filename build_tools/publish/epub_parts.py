@@ -83,15 +83,19 @@ def shared_documents(whole: Package, shared: Collection[str] | None) -> list[str
     return [href for name in shared if (href := f"{name}.xhtml") in whole.docs]
 
 
-def part_package(
-    whole: Package, part: Part, *, shared: Sequence[str], nav: Sequence[NavEntry]
-) -> tuple[Package, list[NavEntry]]:
-    """A copy of the whole book reduced to one part, and the part's navigation.
+def part_nav(part: Part, *, shared: Sequence[str], nav: Sequence[NavEntry]) -> list[NavEntry]:
+    """The part's navigation: its own entry, then those of the ``shared`` documents, taken
+    from the whole book's navigation ``nav`` (``read_nav``)."""
+    return [part.entry, *(entry for entry in nav if entry.href in shared)]
 
-    ``shared`` (from ``shared_documents``) are the documents every part carries as well,
-    ``nav`` the whole book's navigation (``read_nav``). The whole book's cover goes: the
-    caller gives the part its own. Links to the documents left out still point at them:
-    ``rewrite_outside_links`` sends them to the web edition or makes them text.
+
+def part_package(whole: Package, part: Part, *, shared: Sequence[str]) -> Package:
+    """A copy of the whole book reduced to one part.
+
+    ``shared`` (from ``shared_documents``) are the documents every part carries as well. The
+    whole book's cover goes: the caller gives the part its own. Links to the documents left
+    out still point at them: ``rewrite_outside_links`` sends them to the web edition or makes
+    them text.
     """
     keep = {*part.members, *shared, whole.nav_href()}
     package = whole.select(keep - {COVER_PAGE})
@@ -101,8 +105,7 @@ def part_package(
         if "cover-image" in item.get("properties", "").split()
     )
     _drop_unused_images(package)
-    entries = [part.entry, *(entry for entry in nav if entry.href in shared)]
-    return package, entries
+    return package
 
 
 def _drop_unused_images(package: Package) -> None:
