@@ -7,15 +7,24 @@ and our extension are imported once, not once per builder (about 0.8 s of a rebu
 step is bracketed by a ``@@book-step <name>`` and a ``@@book-end <name> <exit code>`` line on
 stdout, which ``build._run_steps`` reads to give each step its own log, time and exit code.
 The steps stop at the first that fails.
+
+The garbage collector is tuned for a short-lived process that holds a large heap: what is
+alive when a step starts (modules, the last step's survivors) is frozen out of collection,
+and collections run 70 times less often than Python's default (0.2 s of a one-page rebuild
+at 1,000 speeches). Cycles (docutils' trees) are still collected. The process ends with
+``os._exit`` once its output is flushed: tearing down the heap cost 0.25 s and is the
+operating system's job (Sphinx closes its own files before ``build_main`` returns).
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 
 STEP, END = "@@book-step", "@@book-end"
+GC_THRESHOLD = 50_000  #: allocations between two young collections (Python's default: 700)
 
 
 def main(argv: list[str]) -> int:
@@ -24,6 +33,8 @@ def main(argv: list[str]) -> int:
     for number, (name, args) in enumerate(json.loads(argv[0])):
         if number:
             gc.collect()  # the last builder's application and environment, before the next
+        gc.freeze()
+        gc.set_threshold(GC_THRESHOLD, 20, 20)
         print(f"{STEP} {name}", flush=True)
         code = build_main(args)
         sys.stderr.flush()
@@ -34,4 +45,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
