@@ -540,7 +540,7 @@ def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
 
     # What was made again, and what was not, is what publishing everything afresh gives.
     fresh = tmp_path / "fresh"
-    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", "*.publish.json"))
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", "*.publish.*"))
     from_scratch = publish_epubs(fresh, get("zh-Hant"))
     assert [p.name for p in from_scratch] == [p.name for p in again]
     assert [sha256(p) for p in from_scratch] == [sha256(p) for p in again]
@@ -567,7 +567,7 @@ def test_a_new_epoch_makes_every_book_again_but_draws_no_cover_again(
     assert read(again[0]).get_metadata("DC", "date") == [("2026-01-02", {})]
 
     fresh = tmp_path / "fresh"
-    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", "*.publish.json"))
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", "*.publish.*"))
     assert [sha256(p) for p in publish_epubs(fresh, get("zh-Hant"))] == [sha256(p) for p in again]
 
 

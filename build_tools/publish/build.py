@@ -4,6 +4,7 @@ _build/doctrees/<edition>/   one environment cache per edition, shared by html a
 _build/site/<edition>/       the HTML book of each edition
 _build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
 _build/epub/<edition>.publish.json   what each finished EPUB was made from (skipped if same)
+_build/epub/<edition>.publish.cache  each document as it was finished, each zip entry deflated
 _build/site/downloads/       the finished EPUBs
 _build/logs/                 each Sphinx run's output and warnings
 _build/state/<edition>.building   present while an edition builds: a leftover one means the

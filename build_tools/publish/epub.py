@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from build_tools.publish.epub_cache import Cache
 from build_tools.publish.epub_check import epubcheck_report
 from build_tools.publish.epub_content import read_nav, rewrite_outside_links
 from build_tools.publish.epub_dress import (
@@ -35,7 +36,7 @@ from build_tools.publish.epub_dress import (
     whole_dressing,
 )
 from build_tools.publish.epub_metadata import book_identifier
-from build_tools.publish.epub_package import Package, write_zip
+from build_tools.publish.epub_package import Package
 from build_tools.publish.epub_parts import (
     Part,
     find_parts,
@@ -59,6 +60,7 @@ from build_tools.publish.epub_state import (
     sha256,
     whole_frame,
 )
+from build_tools.publish.epub_zip import Deflated, write_zip
 from build_tools.variants.table import Variant
 
 __all__ = [
@@ -167,12 +169,16 @@ class _PartBook:
         1,000 speeches); not dressed yet, its links to other parts still point at them."""
         return part_package(self.whole, self.part, shared=self.shared)
 
-    def make(self, *, drawn_cover: bytes | None = None) -> tuple[Path, list[str]]:
+    def make(
+        self, *, drawn_cover: bytes | None = None, deflated: Deflated | None = None
+    ) -> tuple[Path, list[str]]:
         """Send the links that leave the part to the web edition, dress the part and write
-        it; the EPUB's path and the warnings. ``drawn_cover``: see ``dress``."""
+        it; the EPUB's path and the warnings. ``drawn_cover``: see ``dress``; ``deflated``:
+        see ``write_zip``."""
         rewrite_outside_links(self.package, self.web_url)
         warnings = dress(self.package, self.dressing, drawn_cover=drawn_cover)
-        return self.package.write(self.path, epoch=self.dressing.epoch), warnings
+        path = self.package.write(self.path, epoch=self.dressing.epoch, deflated=deflated)
+        return path, warnings
 
 
 def _part_books(
@@ -207,7 +213,8 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
 
     Only what changed is made again: nothing when every input is as it was at the last run
     and the EPUBs are the files it wrote; else the whole book and the parts whose own inputs
-    changed. ``_build/epub/<edition>.publish.json`` keeps what was made from what
+    changed; in those, only the documents Sphinx wrote anew are dressed and compressed
+    (``epub_cache``). ``_build/epub/<edition>.publish.json`` keeps what was made from what
     (``epub_state``). A book that is not made again logs its warnings again, as if it were."""
     edition = Edition.read(root, variant)
     state = State.read(edition.state_path)
@@ -223,19 +230,26 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
         return _unchanged(edition, state)
 
     whole = Package.load(edition.sphinx_dir)
+    cache = Cache.read(edition.cache_path, edition.dressing_key(meta))
+    sources = cache.reuse(whole, rewritten={whole.nav_href()})
     dressing = whole_dressing(whole, variant=variant, meta=meta, source_date_epoch=edition.epoch)
     cover = edition.cover_key(dressing)
     drawn = _drawn_cover(state.output(edition.whole_path.name), edition, whole, cover)
     warnings = dress(whole, dressing, drawn_cover=drawn)
     entries = whole.entries()
-    write_zip(entries, edition.whole_path, epoch=dressing.epoch)
+    write_zip(entries, edition.whole_path, epoch=dressing.epoch, deflated=cache.deflated)
+    whole.finish(entries)
+    cache.remember(whole, sources)
     outputs = [Output.of(edition.whole_path, whole_key, warnings, cover=cover)]
-    outputs += _publish_parts(edition, whole, entries, meta=meta, dates=dates, state=state)
+    outputs += _publish_parts(
+        edition, whole, entries, meta=meta, dates=dates, state=state, deflated=cache.deflated
+    )
 
     written = [edition.downloads / output.name for output in outputs]
     for stale in edition.part_files():
         if stale not in written:
             stale.unlink()
+    cache.write(edition.cache_path)
     # Last, so that a run killed before this point is redone by the next one.
     State(edition.inputs, tuple(outputs)).write(edition.state_path)
     return written
@@ -249,6 +263,7 @@ def _publish_parts(
     meta: EpubMeta,
     dates: Mapping[str, str],
     state: State,
+    deflated: Deflated,
 ) -> list[Output]:
     """Each part EPUB, made again only when its key (``part_key``) differs from the last
     run's or its file is not the one that run wrote."""
@@ -279,7 +294,8 @@ def _publish_parts(
             outputs.append(replace(before, quick=quick))
             continue
         cover = edition.cover_key(book.dressing)
-        path, warnings = book.make(drawn_cover=_drawn_cover(before, edition, whole, cover))
+        drawn = _drawn_cover(before, edition, whole, cover)
+        path, warnings = book.make(drawn_cover=drawn, deflated=deflated)
         outputs.append(Output.of(path, key, warnings, cover=cover, quick=quick))
     return outputs
 

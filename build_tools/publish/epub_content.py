@@ -1,12 +1,13 @@
 """The XHTML side of the EPUB: language, reading CSS, EPUB 3 notes, cover page, navigation.
 
-Each function edits a ``Package`` in place and touches only what its name says.
+Each function edits a ``Package`` in place and touches only what its name says. The steps for
+every document pass the finished ones by (``Documents.to_dress``); the steps that look across
+the book read each document's ``Facts`` and parse only the documents they change.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -20,6 +21,7 @@ from build_tools.publish.epub_package import (
     XHTML_TYPE,
     XML,
     Package,
+    is_external,
     relative_href,
     resolve_href,
 )
@@ -29,13 +31,6 @@ READING_CSS = "_static/zh-reading.css"
 VERTICAL_CSS = "_static/zh-vertical.css"
 COVER_PAGE = "cover.xhtml"
 NCX_TYPE = "application/x-dtbncx+xml"
-
-#: A link that leaves the book: "https:", "mailto:" ... (a scheme before any "/", "#" or "?").
-EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: Whether a document has an element with a ``term-…`` id (XPath runs in C: a 1,000-speech
-#: book is scanned in milliseconds, not seconds).
-HAS_TERM = etree.XPath("boolean(//*[starts-with(@id, 'term-')])")
-_IDS = etree.XPath("//@id")
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ def _epub_type(element: etree._Element, value: str) -> None:
 
 def set_language(package: Package, tag: str) -> None:
     """``lang`` and ``xml:lang`` on every document's root: screen readers and fonts use it."""
-    for root in package.docs.values():
+    for _, root in package.docs.to_dress():
         root.set("lang", tag)
         root.set(f"{{{XML}}}lang", tag)
 
@@ -80,7 +75,7 @@ def link_stylesheets(package: Package, *, vertical: bool) -> None:
         content = (STATIC / posixpath.basename(href)).read_bytes()
         package.add(href, content, item_id=f"book-css-{number}", media_type="text/css")
     nav_href = package.nav_href()
-    for doc_href, root in package.docs.items():
+    for doc_href, root in package.docs.to_dress():
         head = root.find("h:head", NS)
         if head is None or doc_href == nav_href:
             continue
@@ -97,9 +92,9 @@ def link_stylesheets(package: Package, *, vertical: bool) -> None:
 def mark_notes(package: Package) -> int:
     """Make docutils' footnotes EPUB 3 notes, so readers show them as pop-ups: the reference
     gets ``epub:type="noteref"``, the note (already an ``<aside>``) ``epub:type="footnote"``.
-    Returns the number of notes."""
+    Returns the number of notes it marked (finished documents have theirs already)."""
     count = 0
-    for root in package.docs.values():
+    for _, root in package.docs.to_dress():
         for link in root.iterfind(".//h:a[@role='doc-noteref']", NS):
             _epub_type(link, "noteref")
         for note in root.iterfind(".//h:aside[@role='doc-footnote']", NS):
@@ -269,30 +264,31 @@ def _depth(entry: NavEntry) -> int:
 def glossary_pages(package: Package) -> list[str]:
     """The documents that define glossary terms: Sphinx's ``{glossary}`` and the collection's
     glossary page both give each term an id ``term-…`` (``term-0``, ``term-wusi-yundong``)."""
-    return [
-        href for href in package.spine() if href in package.docs and HAS_TERM(package.docs[href])
-    ]
+    docs = package.docs
+    return [href for href in package.spine() if href in docs and docs.facts(href).defines_terms]
 
 
 # -- links ----------------------------------------------------------------------------------
-
-
-def is_external(link: str) -> bool:
-    return bool(EXTERNAL.match(link))
 
 
 def rewrite_outside_links(package: Package, web_url: str | None) -> int:
     """Links to documents that are not in this package (a part EPUB's links to other parts)
     go to the web edition (``web_url`` + docname + ``.html``) or, without ``web_url``,
     become plain text. Returns the number of links changed."""
+
+    def outside(href: str) -> bool:
+        return href not in package.docs and href not in package.data
+
     changed = 0
-    for doc_href, root in package.docs.items():
-        for link in list(root.iterfind(".//h:a[@href]", NS)):
+    for doc_href in list(package.docs):
+        if not any(outside(href) for href in package.docs.facts(doc_href).reaches):
+            continue  # left stored
+        for link in list(package.docs[doc_href].iterfind(".//h:a[@href]", NS)):
             target = link.get("href", "")
             if is_external(target):
                 continue
             href, fragment = resolve_href(doc_href, target)
-            if href in package.docs or href in package.data:
+            if not outside(href):
                 continue
             changed += 1
             if web_url:
@@ -316,15 +312,9 @@ def drop_unreachable(package: Package) -> list[str]:
     toctree in the spine with ``linear="no"``; EPUBCheck rejects them unless something links
     to them, OPF-096). Returns their hrefs."""
     dropped: list[str] = []
+    reaches = {href: package.docs.facts(href).reaches for href in package.docs}
     while True:
-        linked = set()
-        for doc_href, root in package.docs.items():
-            for link in root.iterfind(".//h:a[@href]", NS):
-                target = link.get("href", "")
-                if not is_external(target):
-                    href = resolve_href(doc_href, target)[0]
-                    if href != doc_href:
-                        linked.add(href)
+        linked = set().union(*(reaches[href] for href in package.docs))
         hrefs = package.hrefs_by_id()
         idrefs = [
             ref.get("idref", "")
@@ -341,16 +331,12 @@ def drop_unreachable(package: Package) -> list[str]:
 
 def broken_links(package: Package) -> list[str]:
     """Every internal link whose target file or fragment is missing, as "from -> to"."""
-    ids = {href: set(_IDS(root)) for href, root in package.docs.items()}
+    facts = {href: package.docs.facts(href) for href in package.docs}
     broken = []
-    for doc_href, root in package.docs.items():
-        for element in root.iter(_h("a"), _h("img"), _h("link")):
-            target = element.get("href") or element.get("src")
-            if not target or is_external(target):
-                continue
-            href, fragment = resolve_href(doc_href, target)
-            missing_file = href not in package.docs and href not in package.data
-            missing_id = bool(fragment) and href in ids and fragment not in ids[href]
+    for doc_href, known in facts.items():
+        for target, href, fragment in known.references:
+            missing_file = href not in facts and href not in package.data
+            missing_id = bool(fragment) and href in facts and fragment not in facts[href].ids
             if missing_file or missing_id:
                 broken.append(f"{doc_href} -> {target}")
     return broken

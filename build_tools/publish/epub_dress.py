@@ -33,8 +33,9 @@ from build_tools.publish.epub_content import (
     write_ncx,
 )
 from build_tools.publish.epub_metadata import Record, book_identifier, write_guide, write_metadata
-from build_tools.publish.epub_package import ZIP_EPOCH, Package
+from build_tools.publish.epub_package import Package
 from build_tools.publish.epub_parts import Part
+from build_tools.publish.epub_zip import ZIP_EPOCH
 from build_tools.variants.table import Variant
 
 logger = logging.getLogger(__name__)

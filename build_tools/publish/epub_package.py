@@ -3,25 +3,31 @@
 ``Package.load`` takes the folder Sphinx's EPUB builder wrote, or a finished ``.epub``, and keeps
 only the files the package document (``content.opf``) lists: whatever else lies in that folder
 (doctrees, ``.buildinfo``, Sphinx's own ``.epub``, unused JavaScript) never reaches the book.
-XHTML documents are parsed once (lxml) and serialised once, in ``write``.
+
+XHTML documents are parsed (lxml) when something first asks for their tree, and serialised
+once, in ``entries``. Until then a document is ``Stored``: its bytes, and what the steps that
+look across the whole book need to know of it (``Facts``: its links, ids, images), read once.
+A stored document can be *finished*: its bytes are already what the book publishes (a part cut
+from the finished whole book, or a document dressed alike by an earlier run), and dressing
+passes it by.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import os
+import hashlib
 import posixpath
-import tempfile
-import time
+import re
 import zipfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
 from build_tools.errors import BuildError
+from build_tools.publish.epub_zip import Deflated, write_zip
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -33,10 +39,7 @@ NCX = "http://www.daisy.org/z3986/2005/ncx/"
 NS = {"opf": OPF, "dc": DC, "h": XHTML, "epub": EPUB, "c": CONTAINER, "ncx": NCX}
 
 XHTML_TYPE = "application/xhtml+xml"
-MIMETYPE = b"application/epub+zip"
 CONTAINER_PATH = "META-INF/container.xml"
-#: The earliest time a zip entry can carry (1980-01-01T00:00:00Z).
-ZIP_EPOCH = 315532800
 
 NOT_AN_EPUB = (
     "{path} holds no EPUB package ({missing} is missing). Build it first with Sphinx's epub "
@@ -54,6 +57,153 @@ def _parse(data: bytes, name: str) -> etree._Element:
         raise BuildError(BAD_XML.format(path=name, error=error)) from error
 
 
+# -- documents ------------------------------------------------------------------------------
+
+#: Links and references in document order (XPath runs in C).
+_LINKS = etree.XPath("//h:a/@href", namespaces=NS)
+_REFERRERS = etree.XPath("//h:a | //h:img | //h:link", namespaces=NS)
+_IMAGES = etree.XPath("//h:img/@src", namespaces=NS)
+_IDS = etree.XPath("//@id")
+#: Whether a document has an element with a ``term-…`` id: it defines glossary terms.
+_HAS_TERM = etree.XPath("boolean(//*[starts-with(@id, 'term-')])")
+#: A link that leaves the book: "https:", "mailto:" ... (a scheme before any "/", "#" or "?").
+EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the steps that look across the whole book need of one document: which documents
+    it reaches, what it shows, what can be linked to in it. Links that leave the book
+    (``https:``, ``mailto:``) are not counted; the others are resolved to manifest hrefs."""
+
+    reaches: frozenset[str]  #: the other documents its ``<a href>`` lead to
+    #: (as written, href, fragment) of every ``<a>``, ``<img>``, ``<link>``, in document order
+    references: tuple[tuple[str, str, str], ...]
+    images: frozenset[str]  #: what its ``<img src>`` show
+    ids: frozenset[str]
+    defines_terms: bool  #: it has an element with a ``term-…`` id (a glossary)
+
+    @classmethod
+    def of(cls, root: etree._Element, href: str) -> Facts:
+        written = (e.get("href") or e.get("src") or "" for e in _REFERRERS(root))
+        references = tuple(
+            (target, *resolve_href(href, target)) for target in written if _internal(target)
+        )
+        links = {resolve_href(href, str(t))[0] for t in _LINKS(root) if _internal(str(t))}
+        return cls(
+            reaches=frozenset(links - {href}),
+            references=references,
+            images=frozenset(resolve_href(href, str(s))[0] for s in _IMAGES(root)),
+            ids=frozenset(str(i) for i in _IDS(root)),
+            defines_terms=bool(_HAS_TERM(root)),
+        )
+
+
+def is_external(link: str) -> bool:
+    """``https://…``, ``mailto:…``: a link that leaves the book."""
+    return bool(EXTERNAL.match(link))
+
+
+def _internal(target: str) -> bool:
+    return bool(target) and not is_external(target)
+
+
+class Stored:
+    """A document not parsed: its bytes (or how to get them) and, once read, its facts."""
+
+    __slots__ = ("_data", "_load", "_sha", "facts", "finished")
+
+    def __init__(
+        self,
+        data: bytes | None = None,
+        *,
+        load: Callable[[], bytes] | None = None,
+        sha: str | None = None,
+        facts: Facts | None = None,
+        finished: bool = False,
+    ) -> None:
+        self._data, self._load, self._sha = data, load, sha
+        self.facts = facts
+        self.finished = finished  #: the bytes are the document as the book publishes it
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            assert self._load is not None, "a stored document needs its bytes or a loader"
+            self._data = self._load()
+        return self._data
+
+    @property
+    def sha(self) -> str:
+        if self._sha is None:
+            self._sha = hashlib.sha256(self.data).hexdigest()
+        return self._sha
+
+
+class Documents(MutableMapping[str, etree._Element]):
+    """A package's XHTML documents by manifest href, in manifest order. Asking for one
+    (``docs[href]``) parses it; ``stored`` and ``facts`` do not."""
+
+    def __init__(self, items: Mapping[str, etree._Element | Stored] | None = None) -> None:
+        self._items: dict[str, etree._Element | Stored] = dict(items or {})
+
+    def __getitem__(self, href: str) -> etree._Element:
+        item = self._items[href]
+        if isinstance(item, Stored):
+            item = self._items[href] = _parse(item.data, href)
+        return item
+
+    def __setitem__(self, href: str, value: etree._Element | Stored) -> None:  # type: ignore[override]
+        self._items[href] = value
+
+    def __delitem__(self, href: str) -> None:
+        del self._items[href]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, href: object) -> bool:
+        return href in self._items
+
+    def discard(self, href: str) -> None:
+        self._items.pop(href, None)
+
+    def stored(self, href: str) -> Stored | None:
+        """The document as bytes, if nothing has parsed it yet."""
+        item = self._items[href]
+        return item if isinstance(item, Stored) else None
+
+    def facts(self, href: str) -> Facts:
+        """The document's ``Facts``: read once from a stored document (which stays stored),
+        afresh from a parsed one (which may have been edited since)."""
+        item = self._items[href]
+        if not isinstance(item, Stored):
+            return Facts.of(item, href)
+        if item.facts is None:
+            item.facts = Facts.of(_parse(item.data, href), href)
+        return item.facts
+
+    def to_dress(self) -> Iterator[tuple[str, etree._Element]]:
+        """Every document but the finished stored ones, parsed: what dressing edits."""
+        for href, item in list(self._items.items()):
+            if not (isinstance(item, Stored) and item.finished):
+                yield href, self[href]
+
+    def copy(self, keep: Callable[[str], bool] = lambda href: True) -> Documents:
+        """The documents ``keep`` accepts: stored ones shared (bytes do not change), parsed
+        ones copied."""
+        return Documents(
+            {
+                href: item if isinstance(item, Stored) else copy.deepcopy(item)
+                for href, item in self._items.items()
+                if keep(href)
+            }
+        )
+
+
 @dataclass
 class Package:
     """An EPUB publication: the package document, its XHTML documents and its other files.
@@ -63,7 +213,7 @@ class Package:
 
     opf_path: str  #: "content.opf": where the package document sits in the container
     opf: etree._Element  #: the <package> element
-    docs: dict[str, etree._Element] = field(default_factory=dict)  #: XHTML, parsed
+    docs: Documents = field(default_factory=Documents)  #: XHTML
     data: dict[str, bytes] = field(default_factory=dict)  #: everything else, as bytes
 
     # -- reading ----------------------------------------------------------------------------
@@ -101,29 +251,20 @@ class Package:
                     f"{source}: {href} is listed in {opf_path} but missing; rebuild the EPUB"
                 )
             if item.get("media-type") == XHTML_TYPE:
-                package.docs[href] = _parse(content, href)
+                package.docs[href] = Stored(content)
             else:
                 package.data[href] = content
         return package
 
     def copy(self) -> Package:
-        return Package(
-            self.opf_path,
-            copy.deepcopy(self.opf),
-            {href: copy.deepcopy(root) for href, root in self.docs.items()},
-            dict(self.data),
-        )
+        return Package(self.opf_path, copy.deepcopy(self.opf), self.docs.copy(), dict(self.data))
 
     def select(self, docs: Collection[str]) -> Package:
         """A copy that keeps only the XHTML documents ``docs`` (and every other file): the
         others leave the manifest and the spine. Copies only what it keeps, so a part of a
         large book costs what the part costs."""
-        package = Package(
-            self.opf_path,
-            copy.deepcopy(self.opf),
-            {href: copy.deepcopy(root) for href, root in self.docs.items() if href in docs},
-            dict(self.data),
-        )
+        kept = self.docs.copy(lambda href: href in docs)
+        package = Package(self.opf_path, copy.deepcopy(self.opf), kept, dict(self.data))
         package.remove_all(href for href in self.docs if href not in docs)
         return package
 
@@ -219,7 +360,7 @@ class Package:
             if itemref.get("idref") in ids:
                 spine.remove(itemref)
         for href in doomed:
-            self.docs.pop(href, None)
+            self.docs.discard(href)
             self.data.pop(href, None)
 
     # -- writing ----------------------------------------------------------------------------
@@ -234,48 +375,32 @@ class Package:
         )
         etree.indent(self.opf, space="  ")
         files = {CONTAINER_PATH: container.encode("utf-8"), self.opf_path: _xml(self.opf)}
-        for href, root in self.docs.items():
+        for href in self.docs:
+            stored = self.docs.stored(href)
+            if stored is not None and stored.finished:
+                files[self.container_path(href)] = stored.data
+                continue
+            root = self.docs[href]
             _no_self_closing(root)
             files[self.container_path(href)] = _xml(root, doctype="<!DOCTYPE html>")
         for href, content in self.data.items():
             files[self.container_path(href)] = content
         return files
 
-    def write(self, out: Path, *, epoch: int) -> Path:
-        """Write the EPUB atomically: ``mimetype`` first and stored, then every other entry in
-        name order, deflated, all stamped with ``epoch`` and the same permissions."""
-        return write_zip(self.entries(), out, epoch=epoch)
+    def finish(self, entries: Mapping[str, bytes]) -> None:
+        """Keep every document as the bytes ``entries`` (this package's) hold for it, finished:
+        a part cut from the package then copies bytes, not trees, and dressing passes them by.
+        Call it once the package is dressed and written, not before: a tree edited
+        afterwards would no longer be the document."""
+        for href in self.docs:
+            if not self.docs.stored(href):
+                facts = Facts.of(self.docs[href], href)
+                data = entries[self.container_path(href)]
+                self.docs[href] = Stored(data, facts=facts, finished=True)
 
-
-def write_zip(entries: dict[str, bytes], out: Path, *, epoch: int) -> Path:
-    """The reproducible container: the same entries and epoch give the same bytes."""
-    stamp = time.gmtime(max(epoch, ZIP_EPOCH))[:6]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
-            ordered = [("mimetype", MIMETYPE), *sorted(entries.items())]
-            for name, content in ordered:
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.create_system = 3  # Unix, whatever machine builds it
-                info.external_attr = 0o100644 << 16
-                stored = name == "mimetype"  # OCF: first, uncompressed, no extra field
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                archive.writestr(info, content, compresslevel=None if stored else 9)
-        os.chmod(temporary, 0o644)
-        if out.exists() and _same_bytes(Path(temporary), out):
-            # Unchanged: keep the published file and its time, so a no-op build stays one.
-            Path(temporary).unlink()
-        else:
-            os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return out
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    def write(self, out: Path, *, epoch: int, deflated: Deflated | None = None) -> Path:
+        """Write the EPUB atomically and reproducibly (``epub_zip.write_zip``)."""
+        return write_zip(self.entries(), out, epoch=epoch, deflated=deflated)
 
 
 #: HTML elements that have no content; every other element gets an end tag.
@@ -308,8 +433,18 @@ def _xml(root: etree._Element, *, doctype: str | None = None) -> bytes:
 def relative_href(from_href: str, to_href: str) -> str:
     """The link from one manifest file to another: ``relative_href("a/b.xhtml", "c.css")``
     is ``"../c.css"``."""
-    start = PurePosixPath(from_href).parent
-    return posixpath.relpath(to_href, start.as_posix() if str(start) != "." else ".")
+    start, target = from_href.split("/")[:-1], to_href.split("/")
+    if _UNUSUAL.intersection(start + target):
+        folder = posixpath.dirname(from_href) or "."
+        return posixpath.relpath(to_href, folder)  # reads the working directory: slow
+    common = 0
+    while common < min(len(start), len(target) - 1) and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
+
+
+#: Path segments ``relative_href`` leaves to ``posixpath`` (manifest hrefs have none).
+_UNUSUAL = frozenset({"", ".", ".."})
 
 
 @functools.lru_cache(maxsize=1 << 16)  # every part resolves the shared pages' links again

@@ -27,7 +27,7 @@ from build_tools.publish.epub_content import (
     read_nav,
     resolve_href,
 )
-from build_tools.publish.epub_package import NS, Package
+from build_tools.publish.epub_package import Package
 
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
 #: ``url(file.png)`` or ``url("file.png")`` in a stylesheet.
@@ -112,9 +112,8 @@ def _drop_unused_images(package: Package) -> None:
     """Images only the left-out documents showed (the cover is replaced by the caller).
     An image a stylesheet names (``url(file.png)``) counts as used."""
     used: set[str] = set()
-    for doc_href, root in package.docs.items():
-        for element in root.iterfind(".//h:img", NS):
-            used.add(resolve_href(doc_href, element.get("src", ""))[0])
+    for doc_href in package.docs:
+        used |= package.docs.facts(doc_href).images
     for css_href, content in package.data.items():
         if css_href.endswith(".css"):
             for url in CSS_URL.findall(content.decode("utf-8", "replace")):

@@ -81,6 +81,10 @@ class Edition:
         return self.sphinx_dir.with_name(f"{self.variant.name}.publish.json")
 
     @property
+    def cache_path(self) -> Path:
+        return self.sphinx_dir.with_name(f"{self.variant.name}.publish.cache")
+
+    @property
     def downloads(self) -> Path:
         return self.root / "_build" / "site" / "downloads"
 
@@ -120,6 +124,12 @@ class Edition:
         digest = Digest().add("covers", self.covers).add("text", dressing.cover_text)
         digest.add("traditional", dressing.variant.traditional)
         return digest.add("supplied", supplied).hex()
+
+    def dressing_key(self, meta: EpubMeta) -> str:
+        """The digest of what dressing does to every document alike (see ``epub_cache``):
+        this code, the edition's language tag and vertical writing."""
+        digest = Digest().add("code", code_fingerprint()).add("language", self.variant.bcp47)
+        return digest.add("vertical", meta.vertical).hex()
 
     def whole_key(self, meta: EpubMeta, dates: Mapping[str, str]) -> str:
         """The digest of what the whole book, and with it every part, is made from."""
