@@ -143,7 +143,7 @@ class NavEntry:
 def read_nav(package: Package) -> list[NavEntry]:
     """The ``toc`` navigation as a tree."""
     nav_href = package.nav_href()
-    toc = package.docs[nav_href].find(".//h:nav[@epub:type='toc']", NS)
+    toc = package.docs.read(nav_href).find(".//h:nav[@epub:type='toc']", NS)
     if toc is None:
         return []
 

@@ -131,7 +131,6 @@ def dress(package: Package, dressing: Dressing, *, drawn_cover: bytes | None = N
     variant, meta, toc_page = dressing.variant, dressing.meta, dressing.toc_page
     words = TRADITIONAL if variant.traditional else SIMPLIFIED
     warnings: list[str] = []
-    drop_unreachable(package)
     image = _cover_image(dressing, drawn=drawn_cover, warnings=warnings)
     if image is not None:
         content, suffix, media_type = image
@@ -140,6 +139,8 @@ def dress(package: Package, dressing: Dressing, *, drawn_cover: bytes | None = N
     link_stylesheets(package, vertical=meta.vertical)
     mark_notes(package)
     set_language(package, variant.bcp47)
+    # After the steps that edit every document: the facts it reads then hold to the end.
+    drop_unreachable(package)
 
     entries = list(dressing.entries)
     body = [e.href for top in entries for e in top.walk() if e.href != toc_page]

@@ -59,10 +59,9 @@ def _parse(data: bytes, name: str) -> etree._Element:
 
 # -- documents ------------------------------------------------------------------------------
 
-#: Links and references in document order (XPath runs in C).
-_LINKS = etree.XPath("//h:a/@href", namespaces=NS)
+#: What can link to or show another file, in document order (XPath runs in C).
 _REFERRERS = etree.XPath("//h:a | //h:img | //h:link", namespaces=NS)
-_IMAGES = etree.XPath("//h:img/@src", namespaces=NS)
+_A, _IMG = f"{{{XHTML}}}a", f"{{{XHTML}}}img"
 _IDS = etree.XPath("//@id")
 #: Whether a document has an element with a ``term-…`` id: it defines glossary terms.
 _HAS_TERM = etree.XPath("boolean(//*[starts-with(@id, 'term-')])")
@@ -85,16 +84,22 @@ class Facts:
 
     @classmethod
     def of(cls, root: etree._Element, href: str) -> Facts:
-        written = (e.get("href") or e.get("src") or "" for e in _REFERRERS(root))
-        references = tuple(
-            (target, *resolve_href(href, target)) for target in written if _internal(target)
-        )
-        links = {resolve_href(href, str(t))[0] for t in _LINKS(root) if _internal(str(t))}
+        references, reaches, images = [], set(), set()
+        for element in _REFERRERS(root):
+            target = element.get("href") or element.get("src")
+            resolved = _resolve_internal(href, target) if target else None
+            if resolved is None:
+                continue
+            references.append((target, *resolved))
+            if element.tag == _A and element.get("href"):
+                reaches.add(resolved[0])
+            elif element.tag == _IMG and element.get("src"):
+                images.add(resolved[0])
         return cls(
-            reaches=frozenset(links - {href}),
-            references=references,
-            images=frozenset(resolve_href(href, str(s))[0] for s in _IMAGES(root)),
-            ids=frozenset(str(i) for i in _IDS(root)),
+            reaches=frozenset(reaches - {href}),
+            references=tuple(references),
+            images=frozenset(images),
+            ids=frozenset(_IDS(root)),
             defines_terms=bool(_HAS_TERM(root)),
         )
 
@@ -104,8 +109,9 @@ def is_external(link: str) -> bool:
     return bool(EXTERNAL.match(link))
 
 
-def _internal(target: str) -> bool:
-    return bool(target) and not is_external(target)
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve_internal(from_href: str, target: str) -> tuple[str, str] | None:
+    return None if is_external(target) else resolve_href(from_href, target)
 
 
 class Stored:
@@ -141,23 +147,36 @@ class Stored:
 
 
 class Documents(MutableMapping[str, etree._Element]):
-    """A package's XHTML documents by manifest href, in manifest order. Asking for one
-    (``docs[href]``) parses it; ``stored`` and ``facts`` do not."""
+    """A package's XHTML documents by manifest href, in manifest order.
 
-    def __init__(self, items: Mapping[str, etree._Element | Stored] | None = None) -> None:
+    Asking for a document (``docs[href]``) parses it and hands its tree out to be edited;
+    ``stored`` and ``facts`` neither parse nor hand out. A document's ``Facts`` are read once
+    and kept until its tree is next handed out: edit a tree right after asking for it, never
+    later through a reference kept from before.
+    """
+
+    def __init__(
+        self,
+        items: Mapping[str, etree._Element | Stored] | None = None,
+        facts: Mapping[str, Facts] | None = None,
+    ) -> None:
         self._items: dict[str, etree._Element | Stored] = dict(items or {})
+        self._facts: dict[str, Facts] = dict(facts or {})  #: of parsed documents
 
     def __getitem__(self, href: str) -> etree._Element:
         item = self._items[href]
         if isinstance(item, Stored):
             item = self._items[href] = _parse(item.data, href)
+        self._facts.pop(href, None)
         return item
 
     def __setitem__(self, href: str, value: etree._Element | Stored) -> None:  # type: ignore[override]
         self._items[href] = value
+        self._facts.pop(href, None)
 
     def __delitem__(self, href: str) -> None:
         del self._items[href]
+        self._facts.pop(href, None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
@@ -169,7 +188,14 @@ class Documents(MutableMapping[str, etree._Element]):
         return href in self._items
 
     def discard(self, href: str) -> None:
-        self._items.pop(href, None)
+        if href in self._items:
+            del self[href]
+
+    def read(self, href: str) -> etree._Element:
+        """The document's tree to read, not to edit: a stored document stays stored (this
+        parses a copy each time)."""
+        item = self._items[href]
+        return _parse(item.data, href) if isinstance(item, Stored) else item
 
     def stored(self, href: str) -> Stored | None:
         """The document as bytes, if nothing has parsed it yet."""
@@ -177,14 +203,15 @@ class Documents(MutableMapping[str, etree._Element]):
         return item if isinstance(item, Stored) else None
 
     def facts(self, href: str) -> Facts:
-        """The document's ``Facts``: read once from a stored document (which stays stored),
-        afresh from a parsed one (which may have been edited since)."""
+        """The document's ``Facts``; a stored document stays stored."""
         item = self._items[href]
-        if not isinstance(item, Stored):
-            return Facts.of(item, href)
-        if item.facts is None:
-            item.facts = Facts.of(_parse(item.data, href), href)
-        return item.facts
+        if isinstance(item, Stored):
+            if item.facts is None:
+                item.facts = Facts.of(_parse(item.data, href), href)
+            return item.facts
+        if href not in self._facts:
+            self._facts[href] = Facts.of(item, href)
+        return self._facts[href]
 
     def to_dress(self) -> Iterator[tuple[str, etree._Element]]:
         """Every document but the finished stored ones, parsed: what dressing edits."""
@@ -195,13 +222,12 @@ class Documents(MutableMapping[str, etree._Element]):
     def copy(self, keep: Callable[[str], bool] = lambda href: True) -> Documents:
         """The documents ``keep`` accepts: stored ones shared (bytes do not change), parsed
         ones copied."""
-        return Documents(
-            {
-                href: item if isinstance(item, Stored) else copy.deepcopy(item)
-                for href, item in self._items.items()
-                if keep(href)
-            }
-        )
+        items = {
+            href: item if isinstance(item, Stored) else copy.deepcopy(item)
+            for href, item in self._items.items()
+            if keep(href)
+        }
+        return Documents(items, {href: f for href, f in self._facts.items() if href in items})
 
 
 @dataclass

@@ -216,7 +216,7 @@ def nav_frame(whole: Package) -> tuple[str, frozenset[str]]:
     all but its body's content (``write_nav`` replaces that), and the documents the body
     links to (until then those links keep documents reachable, see ``drop_unreachable``)."""
     nav_href = whole.nav_href()
-    root = copy.deepcopy(whole.docs[nav_href])
+    root = copy.deepcopy(whole.docs.read(nav_href))
     body = root.find("h:body", NS)
     linked = set()
     for child in list(body if body is not None else ()):
