@@ -4,6 +4,7 @@ epoch, Sphinx's EPUB tree, and digests of all of it for ``epub_state``."""
 from __future__ import annotations
 
 import os
+import pickle
 import runpy
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from build_tools.atomic import write_if_changed
 from build_tools.errors import BuildError
 from build_tools.publish.epub_dress import Dressing, EpubMeta
 from build_tools.publish.epub_state import (
@@ -26,6 +28,8 @@ from build_tools.variants.table import Variant
 
 #: conf.py's one switch for vertical writing (registered by build_tools.variants).
 VERTICAL_SETTING = "variants_vertical_writing"
+#: What ``read_front_matter`` keeps between runs, for every edition.
+FRONT_MATTER_CACHE = Path("_build") / "epub" / "front-matter.cache"
 #: libyaml's loader where PyYAML has it: the same documents, ten times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -38,7 +42,7 @@ class Edition:
     variant: Variant
     conf: Mapping[str, object]
     epoch: int | None  #: SOURCE_DATE_EPOCH, or the time of the last commit of the book
-    front_matter: Mapping[str, str]  #: docname → the YAML text
+    front_matter: Mapping[str, FrontMatter]  #: docname → the YAML text and its data
     sphinx: Mapping[str, str]  #: Sphinx's EPUB tree: zip entry → SHA-256
     covers: str  #: digest of what a drawn cover depends on besides its text: code, fonts
     settings: str  #: digest of that, the editor's cover, the edition and the epoch
@@ -50,7 +54,7 @@ class Edition:
 
         conf = runpy.run_path(str(root / "conf.py"))
         epoch = source_date_epoch(root)
-        front_matter = _front_matter_text(root / "source")
+        front_matter = read_front_matter(root / "source", cache=root / FRONT_MATTER_CACHE)
         sphinx = sphinx_fingerprint(root / "_build" / "epub" / variant.name)
         covers = Digest().add("code", code_fingerprint()).add("fonts", font_fingerprint()).hex()
         settings = (
@@ -65,7 +69,7 @@ class Edition:
             Digest()
             .add("settings", settings)
             .add("conf", _plain_settings(conf))
-            .add("front matter", sorted(front_matter.items()))
+            .add("front matter", sorted((name, fm.text) for name, fm in front_matter.items()))
             .add("dictionary", _read(root / "source" / PROJECT_FILE))
             .add("sphinx", sorted(sphinx.items()))
             .hex()
@@ -112,7 +116,7 @@ class Edition:
 
     def meta(self) -> tuple[EpubMeta, dict[str, str]]:
         """The book's ``EpubMeta`` (see ``meta_from_conf``) and its speeches' dates."""
-        front = _front_matter(self.front_matter)
+        front = _data(self.front_matter)
         convert = _converter(self.root, self.variant)
         return _meta(self.root, self.conf, front, self.variant, convert=convert), _dates(front)
 
@@ -157,35 +161,56 @@ def _plain_settings(conf: Mapping[str, object]) -> list[tuple[str, str]]:
 def speech_dates(source: Path) -> dict[str, str]:
     """docname → ``date`` of every MyST file under ``source`` that has one in its front
     matter (``speeches/1923-12-26-nala`` → ``"1923-12-26"``)."""
-    return _dates(_front_matter(_front_matter_text(source)))
+    return _dates(_data(read_front_matter(source)))
 
 
 def _dates(front: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
     return {name: str(fm["date"]) for name, fm in front.items() if fm.get("date")}
 
 
-def _front_matter_text(source: Path) -> dict[str, str]:
-    """docname → the YAML between the ``---`` lines that open a MyST file, for every file
-    under ``source`` that has them."""
-    found = {}
-    for path in sorted(source.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        if text.startswith("---\n"):
-            name = path.relative_to(source).with_suffix("").as_posix()
-            found[name] = text[4:].split("\n---\n", 1)[0]
-    return found
+@dataclass(frozen=True)
+class FrontMatter:
+    text: str  #: the YAML between the ``---`` lines
+    data: dict[str, object] | None  #: what it says; ``None`` when it is not a mapping
 
 
-def _front_matter(texts: Mapping[str, str]) -> dict[str, dict[str, object]]:
-    found = {}
-    for name, head in texts.items():
+def read_front_matter(source: Path, *, cache: Path | None = None) -> dict[str, FrontMatter]:
+    """docname → the front matter of every MyST file under ``source`` that opens with one.
+    With ``cache`` (a pickle this function keeps), a file whose modification time and size
+    are those of the last run is neither read nor parsed again: 0.2 s of every publish at
+    1,000 speeches."""
+    known: dict[str, tuple[int, int, FrontMatter | None]] = {}
+    if cache is not None:
         try:
-            data = yaml.load(head, Loader=YAML_LOADER)
-        except yaml.YAMLError:
-            continue  # the importer and Sphinx report bad front matter; not this step
-        if isinstance(data, dict):
-            found[name] = data
-    return found
+            known = pickle.loads(cache.read_bytes())
+        except Exception:  # none yet, or unreadable: read every file
+            known = {}
+    seen: dict[str, tuple[int, int, FrontMatter | None]] = {}
+    for path in sorted(source.rglob("*.md")):
+        name = path.relative_to(source).with_suffix("").as_posix()
+        stat = path.stat()
+        found = known.get(name)
+        if found is None or found[:2] != (stat.st_mtime_ns, stat.st_size):
+            text = path.read_text(encoding="utf-8")
+            head = text[4:].split("\n---\n", 1)[0] if text.startswith("---\n") else None
+            matter = FrontMatter(head, _parse_yaml(head)) if head is not None else None
+            found = (stat.st_mtime_ns, stat.st_size, matter)
+        seen[name] = found
+    if cache is not None and seen != known:
+        write_if_changed(cache, pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL))
+    return {name: matter for name, (_, _, matter) in seen.items() if matter is not None}
+
+
+def _data(front: Mapping[str, FrontMatter]) -> dict[str, dict[str, object]]:
+    return {name: fm.data for name, fm in front.items() if fm.data is not None}
+
+
+def _parse_yaml(head: str) -> dict[str, object] | None:
+    try:
+        data = yaml.load(head, Loader=YAML_LOADER)
+    except yaml.YAMLError:
+        return None  # the importer and Sphinx report bad front matter; not this step
+    return data if isinstance(data, dict) else None
 
 
 def meta_from_conf(
@@ -203,7 +228,7 @@ def meta_from_conf(
     edition's way; ``None`` leaves it as it is.
     """
     conf = runpy.run_path(str(root / "conf.py"))
-    front = _front_matter(_front_matter_text(root / "source"))
+    front = _data(read_front_matter(root / "source"))
     return _meta(root, conf, front, variant, convert=convert)
 
 
