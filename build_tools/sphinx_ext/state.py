@@ -31,6 +31,10 @@ BAD_GROUPING = "book_grouping = {value!r} is not one of {known}; grouping the pa
 BAD_FRONT_MATTER = "{problem}; the speech is listed with what could be read"
 
 _COLLECTIONS: WeakKeyDictionary[BuildEnvironment, Collection] = WeakKeyDictionary()
+#: The collection the last build in this process made, and what it was made from. An
+#: edition's HTML and EPUB builds run in one process (``publish/sphinx_steps``): the second
+#: takes the first's collection, its related speeches and signatures already worked out.
+_LAST: tuple[tuple[object, ...], Collection] | None = None
 
 Signatures = dict[str, tuple[str, str]]
 
@@ -79,8 +83,14 @@ def _builder_inited(app: Sphinx) -> None:
             subtype="config",
         )
         grouping = "year"
+    global _LAST
+    made_from = (srcdir, tuple(entries), glossary, grouping, dictionary)
+    if _LAST is not None and _LAST[0] == made_from:
+        _COLLECTIONS[env] = _LAST[1]  # its pages are written: the last build wrote them
+        return
     result = Collection(tuple(entries), glossary, grouping, to_hans=to_hans)
     _COLLECTIONS[env] = result
+    _LAST = (made_from, result)
     folder = srcdir / COLLECTION_FOLDER
     touched = pages.write_pages(folder, pages.render_pages(result))
     write_if_changed(folder / "parts.json", pages.manifest(result))
