@@ -27,7 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
-from sphinx.search import IndexBuilder
+from sphinx.search import IndexBuilder, js_index
 
 from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext import searchindex
@@ -58,35 +58,59 @@ class BookHTMLBuilder(_CompiledTemplates):
     own way runs (with a faster prune).
     """
 
-    _previous_index: dict[str, Any] | None = None
+    _previous_index: searchindex.Fragments | None = None
     _rewritten: Set[str] = frozenset()
+
+    @property
+    def _fragments_path(self) -> Path:
+        return Path(self.doctreedir) / "searchindex.fragments"
+
+    @property
+    def _index_path(self) -> Path:
+        return self.outdir / self.searchindex_filename
 
     def load_indexer(self, docnames: Set[str]) -> None:
         indexer = self.indexer
         assert indexer is not None
         indexer.prune = types.MethodType(_prune, indexer)  # type: ignore[method-assign]
         indexer.freeze = types.MethodType(_freeze_sorted, indexer)  # type: ignore[method-assign]
-        frozen = _read_index(self.outdir / self.searchindex_filename, self.indexer_format)
-        if frozen is None or frozen.get("envversion") != indexer._env_version:
+        previous = self._read_previous_index()
+        if previous is None or previous.rest.get("envversion") != indexer._env_version:
             self._previous_index = None
             super().load_indexer(docnames)  # warns when pages would be missing
             return
-        self._previous_index, self._rewritten = frozen, frozenset(docnames)
-        _restore_index_entries(self.env, frozen, rewritten=docnames)
+        self._previous_index, self._rewritten = previous, frozenset(docnames)
+        _restore_index_entries(self.env, previous.rest, rewritten=docnames)
+
+    def _read_previous_index(self) -> searchindex.Fragments | None:
+        """The last build's index: its fragments if they describe ``searchindex.js`` as it is,
+        else the file itself (only the JavaScript format can be taken apart)."""
+        if self.indexer_format is not js_index:
+            return None
+        found = searchindex.Fragments.read(self._fragments_path, self._index_path)
+        if found is None:
+            frozen = _read_index(self._index_path, self.indexer_format)
+            found = searchindex.Fragments.of(frozen) if frozen is not None else None
+        return found
 
     def dump_search_index(self) -> None:
-        if self.indexer is None or self._previous_index is None:
+        if self.indexer is None:
+            return
+        if self.indexer_format is not js_index:
             super().dump_search_index()
             return
-        frozen = searchindex.merge(
-            self._previous_index,
-            self.indexer,
-            all_docs=self.env.all_docs.keys(),
-            rewritten=self._rewritten,
-        )
-        self._previous_index = None
-        text = self.indexer_format.dumps(frozen)
-        write_if_changed(self.outdir / self.searchindex_filename, text)
+        if self._previous_index is None:
+            self.indexer.prune(self.env.all_docs)
+            fragments = searchindex.Fragments.of(self.indexer.freeze())
+        else:
+            fragments = searchindex.merge(
+                self._previous_index,
+                self.indexer,
+                all_docs=self.env.all_docs.keys(),
+                rewritten=self._rewritten,
+            )
+            self._previous_index = None
+        fragments.write(self._fragments_path, self._index_path)
 
 
 def _read_index(path: Path, format: Any) -> dict[str, Any] | None:

@@ -2,50 +2,123 @@
 put in, giving the very index a clean build gives.
 
 Sphinx loads the previous index into sets of page names (one Python object per word and
-page), prunes it and freezes it again: 0.9 s at 1,000 speeches, for every rebuild. When the
-rebuild leaves the list of pages as it was (an edit, not a speech added or removed), the page
-numbers stay put and ``merge`` edits the frozen index in place: the rewritten pages leave each
-word's list (a bisection per word) and come back under the words they have now. Otherwise it
-does what Sphinx does (load, prune, add the rewritten pages) and freezes the result.
+page), prunes it and freezes it again: 0.9 s at 1,000 speeches, for every rebuild. Here the
+index is kept beside the doctrees as ``Fragments``: every word's page list as the JSON text
+``searchindex.js`` holds for it, and the rest as data. When the rebuild leaves the list of
+pages as it was (an edit, not a speech added or removed), the page numbers stay put and
+``merge`` edits the fragments: the words that list a rewritten page lose it, the words the
+rewritten pages have now gain them, and no other word's list is even parsed. Otherwise it does
+what Sphinx does (load, prune, add the rewritten pages) and freezes the result.
+``Fragments.text`` writes the bytes Sphinx's ``js_index.dumps`` writes.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
+import os
+import pickle
 from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sphinx.search import IndexBuilder
+from sphinx.search import IndexBuilder, js_index
+
+from build_tools.atomic import write_if_changed
 
 Frozen = dict[str, Any]
+#: The key whose table is kept as text: the words of the pages' bodies, most of the index.
+TERMS = "terms"
+FRAGMENTS_VERSION = 1
+
+
+@dataclass
+class Fragments:
+    """A frozen search index, its ``terms`` as text: word → the JSON of its pages."""
+
+    terms: dict[str, str]
+    rest: Frozen  #: every other key, as data
+
+    @classmethod
+    def of(cls, frozen: Frozen) -> Fragments:
+        """From an index as ``IndexBuilder.freeze`` gives it, or as ``searchindex.js`` holds
+        it. Its page lists (``docnames``, ``titles``, ...) become lists, to be edited."""
+        terms = {word: _json(pages) for word, pages in frozen.get(TERMS, {}).items()}
+        rest = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen.items() if k != TERMS}
+        return cls(terms, rest)
+
+    def frozen(self) -> Frozen:
+        return {**self.rest, TERMS: {word: json.loads(t) for word, t in self.terms.items()}}
+
+    def text(self) -> str:
+        """``js_index.dumps`` of the index: ``Search.setIndex({...})``, keys sorted."""
+        table = ",".join(
+            f"{json.dumps(word)}:{pages}" for word, pages in sorted(self.terms.items())
+        )
+        values = {key: _json(value) for key, value in self.rest.items()}
+        values[TERMS] = "{" + table + "}"
+        body = ",".join(f"{json.dumps(key)}:{values[key]}" for key in sorted(values))
+        return f"{js_index.PREFIX}{{{body}}}{js_index.SUFFIX}"
+
+    # -- kept beside the doctrees, for the next build ---------------------------------------
+
+    @classmethod
+    def read(cls, path: Path, index: Path) -> Fragments | None:
+        """The fragments kept at ``path``, if they describe the ``index`` file as it is."""
+        try:
+            with path.open("rb") as stream:
+                version, stamp, terms, rest = pickle.load(stream)
+            if (version, stamp) != (FRAGMENTS_VERSION, _stamp(index)):
+                return None
+        except Exception:  # none yet, unreadable, from another version
+            return None
+        return cls(terms, rest)
+
+    def write(self, path: Path, index: Path) -> None:
+        """Write ``index`` (``searchindex.js``), then the fragments that describe it."""
+        write_if_changed(index, self.text())
+        data = (FRAGMENTS_VERSION, _stamp(index), self.terms, self.rest)
+        write_if_changed(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 def merge(
-    previous: Frozen, fed: IndexBuilder, *, all_docs: Set[str], rewritten: Set[str]
-) -> Frozen:
-    """The index of this build: ``previous`` (as loaded from ``searchindex.js``) without the
-    pages that are gone or ``rewritten``, plus what ``fed`` holds (the pages written and
-    indexed in this build, and the index entries of every page)."""
+    previous: Fragments, fed: IndexBuilder, *, all_docs: Set[str], rewritten: Set[str]
+) -> Fragments:
+    """The index of this build: ``previous`` (the last build's) without the pages that are
+    gone or ``rewritten``, plus what ``fed`` holds (the pages written and indexed in this
+    build, and the index entries of every page)."""
     titles = fed._titles
-    kept = [d for d in previous["docnames"] if d in all_docs and d not in rewritten]
-    if sorted({*kept, *titles}) == list(previous["docnames"]):
+    docnames = previous.rest["docnames"]
+    kept = [d for d in docnames if d in all_docs and d not in rewritten]
+    if sorted({*kept, *titles}) == list(docnames):
         return _edited(previous, fed)
-    return _reloaded(previous, fed, kept)
+    return Fragments.of(_reloaded(previous.frozen(), fed, kept))
 
 
-def _edited(frozen: Frozen, fed: IndexBuilder) -> Frozen:
-    """``frozen``, whose page list is this build's, with the pages ``fed`` holds updated."""
+def _edited(fragments: Fragments, fed: IndexBuilder) -> Fragments:
+    """``fragments``, whose page list is this build's, with the pages ``fed`` holds updated."""
+    frozen = fragments.rest
     number = {docname: i for i, docname in enumerate(frozen["docnames"])}
     changed = sorted(number[d] for d in fed._titles)
-    for key, mapping in (("terms", fed._mapping), ("titleterms", fed._title_mapping)):
-        table = frozen[key]
-        for word in list(table):
-            if (pages := _without(table[word], changed)) is None:
-                del table[word]
-            else:
-                table[word] = pages
-        for word, docnames in mapping.items():
-            table[word] = _with(table.get(word), sorted(number[d] for d in docnames))
+    _edit_terms(fragments.terms, changed, fed._mapping, number)
+    table = frozen["titleterms"]
+    for word in list(table):
+        if (pages := _without(table[word], changed)) is None:
+            del table[word]
+        else:
+            table[word] = pages
+    for word, docnames in fed._title_mapping.items():
+        table[word] = _with(table.get(word), sorted(number[d] for d in docnames))
     for docname, title in fed._titles.items():
         frozen["titles"][number[docname]] = title
         frozen["filenames"][number[docname]] = fed._filenames[docname]
@@ -64,7 +137,30 @@ def _edited(frozen: Frozen, fed: IndexBuilder) -> Frozen:
     frozen["objects"] = fed.get_objects(number)
     frozen["objtypes"] = {v: f"{k[0]}:{k[1]}" for k, v in fed._objtypes.items()}
     frozen["objnames"] = fed._objnames
-    return frozen
+    return fragments
+
+
+def _edit_terms(
+    terms: dict[str, str],
+    changed: list[int],
+    mapping: Mapping[str, Iterable[str]],
+    number: Mapping[str, int],
+) -> None:
+    """Take the ``changed`` pages out of every word's list that has them, then put them under
+    the words ``mapping`` gives them now. A list is parsed only if it has to change: one
+    holds ``,7,`` when its text does, once its brackets become commas."""
+    marks = [f",{page}," for page in changed]
+    for word, text in list(terms.items()):
+        padded = f",{text.strip('[]')},"
+        if any(mark in padded for mark in marks):
+            pages = _without(json.loads(text), changed)
+            if pages is None:
+                del terms[word]
+            else:
+                terms[word] = _json(pages)
+    for word, docnames in mapping.items():
+        before = json.loads(terms[word]) if word in terms else None
+        terms[word] = _json(_with(before, sorted(number[d] for d in docnames)))
 
 
 def _without(pages: int | list[int], gone: list[int]) -> int | list[int] | None:
