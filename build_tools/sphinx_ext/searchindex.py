@@ -146,21 +146,31 @@ def _edit_terms(
     mapping: Mapping[str, Iterable[str]],
     number: Mapping[str, int],
 ) -> None:
-    """Take the ``changed`` pages out of every word's list that has them, then put them under
-    the words ``mapping`` gives them now. A list is parsed only if it has to change: one
-    holds ``,7,`` when its text does, once its brackets become commas."""
-    marks = [f",{page}," for page in changed]
+    """Give the ``changed`` pages the words ``mapping`` says they have now. Most of their
+    words they had before: those lists stay as they are. A list has a page when its text
+    holds ``,7,`` once its brackets become commas; only the lists that gain a page are
+    parsed."""
+    marks = {page: f",{page}," for page in changed}
+    now: dict[str, set[int]] = {}
+    for word, docnames in mapping.items():
+        now[word] = {number[d] for d in docnames}
     for word, text in list(terms.items()):
         padded = f",{text.strip('[]')},"
-        if any(mark in padded for mark in marks):
-            pages = _without(json.loads(text), changed)
-            if pages is None:
-                del terms[word]
-            else:
-                terms[word] = _json(pages)
-    for word, docnames in mapping.items():
-        before = json.loads(terms[word]) if word in terms else None
-        terms[word] = _json(_with(before, sorted(number[d] for d in docnames)))
+        had = {page for page, mark in marks.items() if mark in padded}
+        has = now.pop(word, set())
+        if had == has:
+            continue
+        for page in had - has:
+            padded = padded.replace(marks[page], ",")
+        pages = [int(p) for p in padded.strip(",").split(",") if p]
+        for page in sorted(has - had):
+            bisect.insort(pages, page)
+        if pages:
+            terms[word] = _json(_packed(pages))
+        else:
+            del terms[word]
+    for word, pages in now.items():  # words no page had before
+        terms[word] = _json(_packed(sorted(pages)))
 
 
 def _without(pages: int | list[int], gone: list[int]) -> int | list[int] | None:
