@@ -46,6 +46,7 @@ from build_tools.publish.epub_parts import (
 )
 from build_tools.publish.epub_project import (
     Edition,
+    cache_path,
     meta_from_conf,
     source_date_epoch,
     speech_dates,
@@ -57,10 +58,9 @@ from build_tools.publish.epub_state import (
     nav_frame,
     part_key,
     quick_part_key,
-    sha256,
     whole_frame,
 )
-from build_tools.publish.epub_zip import Deflated, write_zip
+from build_tools.publish.epub_zip import Deflated, Entries, write_zip
 from build_tools.variants.table import Variant
 
 __all__ = [
@@ -216,9 +216,13 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     changed; in those, only the documents Sphinx wrote anew are dressed and compressed
     (``epub_cache``). ``_build/epub/<edition>.publish.json`` keeps what was made from what
     (``epub_state``). A book that is not made again logs its warnings again, as if it were."""
-    edition = Edition.read(root, variant)
+    cache = Cache.read(cache_path(root, variant))
+    known = dict(cache.tree)
+    edition = Edition.read(root, variant, known=cache.tree)
     state = State.read(edition.state_path)
     if edition.sphinx and state.inputs == edition.inputs and edition.intact(state):
+        if cache.tree != known:  # files Sphinx wrote again, alike
+            cache.write(cache_path(root, variant), keep=True)
         return _unchanged(edition, state)
 
     meta, dates = edition.meta()
@@ -226,11 +230,12 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     # An input changed, but nothing that publishing takes from it (an HTML setting, ...).
     made_alike = bool(state.outputs) and state.outputs[0].key == whole_key
     if edition.sphinx and made_alike and edition.intact(state):
+        cache.write(cache_path(root, variant), keep=True)
         State(edition.inputs, state.outputs).write(edition.state_path)
         return _unchanged(edition, state)
 
-    whole = Package.load(edition.sphinx_dir)
-    cache = Cache.read(edition.cache_path, edition.dressing_key(meta))
+    whole = Package.load(edition.sphinx_dir, digests=edition.sphinx)
+    cache.keyed(edition.dressing_key(meta))
     sources = cache.reuse(whole, rewritten={whole.nav_href()})
     dressing = whole_dressing(whole, variant=variant, meta=meta, source_date_epoch=edition.epoch)
     cover = edition.cover_key(dressing)
@@ -249,7 +254,7 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     for stale in edition.part_files():
         if stale not in written:
             stale.unlink()
-    cache.write(edition.cache_path)
+    cache.write(cache_path(root, variant))
     # Last, so that a run killed before this point is redone by the next one.
     State(edition.inputs, tuple(outputs)).write(edition.state_path)
     return written
@@ -258,7 +263,7 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
 def _publish_parts(
     edition: Edition,
     whole: Package,
-    entries: Mapping[str, bytes],
+    entries: Entries,
     *,
     meta: EpubMeta,
     dates: Mapping[str, str],
@@ -267,7 +272,7 @@ def _publish_parts(
 ) -> list[Output]:
     """Each part EPUB, made again only when its key (``part_key``) differs from the last
     run's or its file is not the one that run wrote."""
-    hashes = {name: sha256(content) for name, content in entries.items()}
+    hashes = {name: entries.digest(name) for name in entries}
     nav = nav_frame(whole)
     frame = whole_frame(whole, hashes)
     books = _part_books(

@@ -3,10 +3,12 @@
 One pickle per edition, ``_build/epub/<edition>.publish.cache``, private to the build folder
 (like Sphinx's own ``environment.pickle``)::
 
+    tree      Sphinx's files: zip entry → (modification time, size, SHA-256), so that only
+              the files Sphinx wrote again are read (``epub_state.sphinx_fingerprint``)
     key       the code that dresses (``code_fingerprint``) and what dressing does to every
               document alike: the edition's language tag, vertical writing
     dressed   (href, SHA-256 of the document Sphinx wrote) → (SHA-256 of the finished
-              document, its ``Facts``)
+              document, its ``Facts``); made under ``key``
     deflated  SHA-256 → the entry as the zip holds it (``epub_zip.Deflated``)
 
 A document Sphinx wrote as before, under the same key, is the finished document the last run
@@ -28,32 +30,40 @@ from pathlib import Path
 
 from build_tools.atomic import write_if_changed
 from build_tools.publish.epub_package import Facts, Package, Stored
+from build_tools.publish.epub_state import Known
 from build_tools.publish.epub_zip import Deflated, Member
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass
 class Cache:
-    key: str
+    key: str = ""
     dressed: dict[tuple[str, str], tuple[str, Facts]] = field(default_factory=dict)
     deflated: Deflated = field(default_factory=Deflated)
+    tree: Known = field(default_factory=dict)
 
     @classmethod
-    def read(cls, path: Path, key: str) -> Cache:
+    def read(cls, path: Path) -> Cache:
         try:
             with path.open("rb") as stream:
-                version, found_key, dressed, members = pickle.load(stream)
+                version, key, dressed, members, tree = pickle.load(stream)
         except Exception:  # missing, truncated, from another version of Python or of this code
-            return cls(key)
-        if (version, found_key) != (CACHE_VERSION, key):
-            return cls(key)
-        return cls(key, dressed, Deflated(members))
+            return cls()
+        if version != CACHE_VERSION:
+            return cls()
+        return cls(key, dressed, Deflated(members), tree)
 
-    def write(self, path: Path) -> None:
-        """Keep what this run used, and only that: the next run wants the same again."""
-        members = self.deflated.keep_used()
-        data = (CACHE_VERSION, self.key, self.dressed, members)
+    def keyed(self, key: str) -> None:
+        """Forget the documents dressed under another key."""
+        if key != self.key:
+            self.key, self.dressed = key, {}
+
+    def write(self, path: Path, *, keep: bool = False) -> None:
+        """Keep what this run used, and only that: the next run wants the same again.
+        ``keep``: this run made no book; keep everything as it was."""
+        members = self.deflated.members if keep else self.deflated.keep_used()
+        data = (CACHE_VERSION, self.key, self.dressed, members, self.tree)
         write_if_changed(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
     def reuse(self, package: Package, *, rewritten: Collection[str]) -> dict[str, str]:

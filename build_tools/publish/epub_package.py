@@ -27,7 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from build_tools.errors import BuildError
-from build_tools.publish.epub_zip import Deflated, write_zip
+from build_tools.publish.epub_zip import Deflated, Entries, write_zip
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -245,21 +245,33 @@ class Package:
     # -- reading ----------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, source: Path) -> Package:
-        """Read an unzipped EPUB folder (Sphinx's output) or a ``.epub`` file."""
+    def load(cls, source: Path, *, digests: Mapping[str, str] | None = None) -> Package:
+        """Read an unzipped EPUB folder (Sphinx's output) or a ``.epub`` file. ``digests``
+        (zip entry → SHA-256, see ``epub_state.sphinx_fingerprint``) are those of the
+        folder's files as they are: a document whose digest is known is read when needed."""
         if source.is_dir():
 
             def read(name: str) -> bytes | None:
                 path = source / name
                 return path.read_bytes() if path.is_file() else None
 
-            return cls._read(read, source)
+            def lazy(name: str) -> Stored | None:
+                sha = (digests or {}).get(name)
+                return Stored(load=(source / name).read_bytes, sha=sha) if sha else None
+
+            return cls._read(read, source, lazy=lazy)
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
             return cls._read(lambda n: archive.read(n) if n in names else None, source)
 
     @classmethod
-    def _read(cls, read: Callable[[str], bytes | None], source: Path) -> Package:
+    def _read(
+        cls,
+        read: Callable[[str], bytes | None],
+        source: Path,
+        *,
+        lazy: Callable[[str], Stored | None] = lambda name: None,
+    ) -> Package:
         container = read(CONTAINER_PATH)
         if container is None:
             raise BuildError(NOT_AN_EPUB.format(path=source, missing=CONTAINER_PATH))
@@ -271,6 +283,11 @@ class Package:
         package = cls(opf_path, _parse(opf_data, opf_path))
         for item in package.manifest():
             href = item.get("href", "")
+            if item.get("media-type") == XHTML_TYPE and (
+                stored := lazy(package.container_path(href))
+            ):
+                package.docs[href] = stored
+                continue
             content = read(package.container_path(href))
             if content is None:
                 raise BuildError(
@@ -391,8 +408,9 @@ class Package:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def entries(self) -> dict[str, bytes]:
-        """Every zip entry but ``mimetype``, by name."""
+    def entries(self) -> Entries:
+        """Every zip entry but ``mimetype``, by name. A finished stored document is not
+        read if the zip holds it already (see ``Deflated``)."""
         container = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<container version="1.0" xmlns="{CONTAINER}">\n'
@@ -400,20 +418,22 @@ class Package:
             'media-type="application/oebps-package+xml"/>\n  </rootfiles>\n</container>\n'
         )
         etree.indent(self.opf, space="  ")
-        files = {CONTAINER_PATH: container.encode("utf-8"), self.opf_path: _xml(self.opf)}
+        files = Entries()
+        files.put(CONTAINER_PATH, container.encode("utf-8"))
+        files.put(self.opf_path, _xml(self.opf))
         for href in self.docs:
             stored = self.docs.stored(href)
             if stored is not None and stored.finished:
-                files[self.container_path(href)] = stored.data
+                files.put_lazy(self.container_path(href), stored.sha, lambda s=stored: s.data)
                 continue
             root = self.docs[href]
             _no_self_closing(root)
-            files[self.container_path(href)] = _xml(root, doctype="<!DOCTYPE html>")
+            files.put(self.container_path(href), _xml(root, doctype="<!DOCTYPE html>"))
         for href, content in self.data.items():
-            files[self.container_path(href)] = content
+            files.put(self.container_path(href), content)
         return files
 
-    def finish(self, entries: Mapping[str, bytes]) -> None:
+    def finish(self, entries: Entries) -> None:
         """Keep every document as the bytes ``entries`` (this package's) hold for it, finished:
         a part cut from the package then copies bytes, not trees, and dressing passes them by.
         Call it once the package is dressed and written, not before: a tree edited
@@ -421,8 +441,9 @@ class Package:
         for href in self.docs:
             if not self.docs.stored(href):
                 facts = Facts.of(self.docs[href], href)
-                data = entries[self.container_path(href)]
-                self.docs[href] = Stored(data, facts=facts, finished=True)
+                name = self.container_path(href)
+                data, sha = entries[name], entries.digest(name)
+                self.docs[href] = Stored(data, sha=sha, facts=facts, finished=True)
 
     def write(self, out: Path, *, epoch: int, deflated: Deflated | None = None) -> Path:
         """Write the EPUB atomically and reproducibly (``epub_zip.write_zip``)."""

@@ -19,6 +19,7 @@ from build_tools.errors import BuildError
 from build_tools.publish.epub_dress import Dressing, EpubMeta
 from build_tools.publish.epub_state import (
     Digest,
+    Known,
     State,
     code_fingerprint,
     font_fingerprint,
@@ -49,13 +50,14 @@ class Edition:
     inputs: str  #: digest of all publishing reads
 
     @classmethod
-    def read(cls, root: Path, variant: Variant) -> Edition:
+    def read(cls, root: Path, variant: Variant, *, known: Known | None = None) -> Edition:
+        """``known``: see ``sphinx_fingerprint``."""
         from build_tools.variants.dictionary import PROJECT_FILE
 
         conf = runpy.run_path(str(root / "conf.py"))
         epoch = source_date_epoch(root)
         front_matter = read_front_matter(root / "source", cache=root / FRONT_MATTER_CACHE)
-        sphinx = sphinx_fingerprint(root / "_build" / "epub" / variant.name)
+        sphinx = sphinx_fingerprint(sphinx_dir(root, variant), known=known)
         covers = Digest().add("code", code_fingerprint()).add("fonts", font_fingerprint()).hex()
         settings = (
             Digest()
@@ -78,15 +80,11 @@ class Edition:
 
     @property
     def sphinx_dir(self) -> Path:
-        return self.root / "_build" / "epub" / self.variant.name
+        return sphinx_dir(self.root, self.variant)
 
     @property
     def state_path(self) -> Path:
         return self.sphinx_dir.with_name(f"{self.variant.name}.publish.json")
-
-    @property
-    def cache_path(self) -> Path:
-        return self.sphinx_dir.with_name(f"{self.variant.name}.publish.cache")
 
     @property
     def downloads(self) -> Path:
@@ -140,6 +138,16 @@ class Edition:
         digest = Digest().add("settings", self.settings).add("meta", meta)
         digest.add("web", self.web_url).add("dates", sorted(dates.items()))
         return digest.add("sphinx", sorted(self.sphinx.items())).hex()
+
+
+def sphinx_dir(root: Path, variant: Variant) -> Path:
+    """Where Sphinx's EPUB builder writes the edition's tree."""
+    return root / "_build" / "epub" / variant.name
+
+
+def cache_path(root: Path, variant: Variant) -> Path:
+    """Where ``epub_cache.Cache`` is kept for the edition."""
+    return sphinx_dir(root, variant).with_name(f"{variant.name}.publish.cache")
 
 
 def _read(path: Path | None) -> bytes | None:

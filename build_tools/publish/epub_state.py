@@ -22,6 +22,7 @@ import copy
 import hashlib
 import importlib.metadata
 import json
+import os
 import posixpath
 import sys
 import zipfile
@@ -104,11 +105,20 @@ def font_fingerprint() -> str:
     return digest.hex()
 
 
-def sphinx_fingerprint(folder: Path) -> dict[str, str]:
+#: What ``sphinx_fingerprint`` knows of a file from an earlier run: time, size, SHA-256.
+Known = dict[str, tuple[int, int, str]]
+
+
+def sphinx_fingerprint(folder: Path, *, known: Known | None = None) -> dict[str, str]:
     """SHA-256 of each file of Sphinx's EPUB tree that ``Package.load`` reads, by zip entry
     name: the container, the package document (less the metadata and guide, which publishing
     replaces, and Sphinx's build time with them) and every manifest file. ``{}`` when the tree
-    is incomplete; loading the package then says what is wrong."""
+    is incomplete; loading the package then says what is wrong.
+
+    ``known`` (kept by the caller between runs) spares reading the files whose modification
+    time and size are as they were: Sphinx rewrites only what changed. It is brought up to
+    date."""
+    known = {} if known is None else known
     try:
         container = (folder / "META-INF" / "container.xml").read_bytes()
         rootfile = etree.fromstring(container).find(f".//{{{_CONTAINER}}}rootfile")
@@ -119,9 +129,16 @@ def sphinx_fingerprint(folder: Path) -> dict[str, str]:
         base = posixpath.dirname(opf_path)
         for item in opf.iterfind(f"{{{_OPF}}}manifest/{{{_OPF}}}item"):
             name = posixpath.normpath(posixpath.join(base, item.get("href", "")))
-            found[name] = sha256((folder / name).read_bytes())
+            stat = os.stat(folder / name)
+            before = known.get(name)
+            if before is None or before[:2] != (stat.st_mtime_ns, stat.st_size):
+                before = (stat.st_mtime_ns, stat.st_size, sha256((folder / name).read_bytes()))
+                known[name] = before
+            found[name] = before[2]
     except (OSError, etree.XMLSyntaxError, AttributeError):
         return {}
+    for name in known.keys() - found.keys():
+        del known[name]
     return found
 
 

@@ -15,7 +15,8 @@ import struct
 import tempfile
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 
 from build_tools.errors import BuildError
@@ -43,6 +44,45 @@ TOO_LARGE = (
 Member = tuple[int, int, bytes]
 
 
+class Entries(Mapping[str, bytes]):
+    """The entries of a zip by name. An entry may be given by its SHA-256 and a way to read
+    it: it is read only if something needs its bytes (``Deflated`` does not, when it holds
+    the entry already)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+        self._lazy: dict[str, Callable[[], bytes]] = {}
+        self._digests: dict[str, str] = {}
+
+    def put(self, name: str, data: bytes, *, sha: str | None = None) -> None:
+        self._data[name] = data
+        self._lazy.pop(name, None)
+        self._digests.pop(name, None)
+        if sha is not None:
+            self._digests[name] = sha
+
+    def put_lazy(self, name: str, sha: str, load: Callable[[], bytes]) -> None:
+        self._data.pop(name, None)
+        self._lazy[name] = load
+        self._digests[name] = sha
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._data:
+            self._data[name] = self._lazy.pop(name)()
+        return self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._data, **self._lazy})
+
+    def __len__(self) -> int:
+        return len(self._data.keys() | self._lazy.keys())
+
+    def digest(self, name: str) -> str:
+        if name not in self._digests:
+            self._digests[name] = hashlib.sha256(self[name]).hexdigest()
+        return self._digests[name]
+
+
 class Deflated:
     """Entries already deflated, by the SHA-256 of their content; ``used`` holds the ones
     asked for since the last ``keep_used``, which is what the next run will want again."""
@@ -51,12 +91,12 @@ class Deflated:
         self.members: dict[str, Member] = dict(members or {})
         self.used: dict[str, Member] = {}
 
-    def member(self, content: bytes) -> Member:
-        key = hashlib.sha256(content).hexdigest()
-        found = self.used.get(key) or self.members.get(key)
+    def member(self, sha: str, content: Callable[[], bytes]) -> Member:
+        """The entry whose content has digest ``sha``, deflating ``content()`` if new."""
+        found = self.used.get(sha) or self.members.get(sha)
         if found is None:
-            found = _deflate(content)
-        self.used[key] = found
+            found = _deflate(content())
+        self.used[sha] = found
         return found
 
     def keep_used(self) -> dict[str, Member]:
@@ -75,22 +115,17 @@ def write_zip(
 ) -> Path:
     """Write the EPUB atomically; a file that comes out the same is left untouched (its time
     too, so that a no-op build stays one). ``deflated``: entries deflated before, and where
-    this run's go."""
-    deflated = deflated if deflated is not None else Deflated()
-    stamp = _dos_time(epoch)
-    ordered = [("mimetype", MIMETYPE), *sorted(entries.items())]
-    if len(ordered) > MAX_ENTRIES:
+    this run's go. ``entries`` that are ``Entries`` are read only where ``deflated`` lacks
+    them."""
+    if len(entries) + 1 > MAX_ENTRIES:
         raise BuildError(TOO_LARGE.format(out=out, what="the number of files", limit=MAX_ENTRIES))
+    stamp = _dos_time(epoch)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             directory, offset = [], 0
-            for name, content in ordered:
-                if name == "mimetype":
-                    method, (crc, size, data) = STORED, (zlib.crc32(content), len(content), content)
-                else:
-                    method, (crc, size, data) = DEFLATED, deflated.member(content)
+            for name, method, (crc, size, data) in _members(entries, deflated or Deflated()):
                 encoded, flags = _name(name)
                 fields = (VERSION, flags, method, *stamp, crc, len(data), size, len(encoded))
                 header = struct.pack(LOCAL_HEADER, LOCAL_SIGNATURE, *fields, 0) + encoded
@@ -116,6 +151,17 @@ def write_zip(
         Path(temporary).unlink(missing_ok=True)
         raise
     return out
+
+
+def _members(entries: Mapping[str, bytes], deflated: Deflated) -> Iterator[tuple[str, int, Member]]:
+    """``mimetype`` stored, then every entry in name order, deflated."""
+    yield "mimetype", STORED, (zlib.crc32(MIMETYPE), len(MIMETYPE), MIMETYPE)
+    for name in sorted(entries):
+        if isinstance(entries, Entries):
+            sha = entries.digest(name)
+        else:
+            sha = hashlib.sha256(entries[name]).hexdigest()
+        yield name, DEFLATED, deflated.member(sha, partial(entries.__getitem__, name))
 
 
 def _name(name: str) -> tuple[bytes, int]:
