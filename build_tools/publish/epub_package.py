@@ -62,7 +62,7 @@ def _parse(data: bytes, name: str) -> etree._Element:
 #: What can link to or show another file, in document order (XPath runs in C).
 _REFERRERS = etree.XPath("//h:a | //h:img | //h:link", namespaces=NS)
 _A, _IMG = f"{{{XHTML}}}a", f"{{{XHTML}}}img"
-_IDS = etree.XPath("//@id")
+_IDS = etree.XPath("//@id", smart_strings=False)  # plain strings: no hold on the tree
 #: Whether a document has an element with a ``term-…`` id: it defines glossary terms.
 _HAS_TERM = etree.XPath("boolean(//*[starts-with(@id, 'term-')])")
 #: A link that leaves the book: "https:", "mailto:" ... (a scheme before any "/", "#" or "?").
