@@ -75,6 +75,22 @@ def test_second_build_reads_and_writes_nothing(book: Path, tmp_path: Path) -> No
     assert {p: p.stat().st_mtime_ns for p in (book / "_collection").rglob("*")} == generated
 
 
+def test_generated_pages_edited_by_hand_are_written_again(book: Path, tmp_path: Path) -> None:
+    """The collection is unchanged, so the build would take the last one's pages as they
+    are; it does so only while they are the files that build wrote."""
+    Run(book, tmp_path / "build")
+    years, tags = book / "_collection" / "years.md", book / "_collection" / "tags.md"
+    written = years.read_text(encoding="utf-8")
+    years.write_text(written + "\n手改的一行。\n", encoding="utf-8")
+    tags.unlink()
+    stray = book / "_collection" / "stray.md"
+    stray.write_text("# 不该在这里\n", encoding="utf-8")
+    again = Run(book, tmp_path / "build")
+    assert years.read_text(encoding="utf-8") == written
+    assert tags.exists() and not stray.exists()
+    assert "_collection/years" in again.read
+
+
 def test_an_edit_rereads_the_pages_that_show_it_and_matches_a_fresh_build(
     book: Path, tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ bookkeeping that keeps incremental builds exact (``env-get-outdated``, purge and
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -21,7 +22,7 @@ from sphinx.util import logging
 from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext import catalogue, edition, pages
 from build_tools.sphinx_ext.catalogue import scan
-from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection
+from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection, digest
 from build_tools.sphinx_ext.glossary import load_glossary
 from build_tools.variants.dictionary import project_dictionary
 
@@ -31,9 +32,10 @@ BAD_GROUPING = "book_grouping = {value!r} is not one of {known}; grouping the pa
 BAD_FRONT_MATTER = "{problem}; the speech is listed with what could be read"
 
 _COLLECTIONS: WeakKeyDictionary[BuildEnvironment, Collection] = WeakKeyDictionary()
-#: The collection the last build in this process made, and what it was made from. An
-#: edition's HTML and EPUB builds run in one process (``publish/sphinx_steps``): the second
-#: takes the first's collection, its related speeches and signatures already worked out.
+#: The collection the last build in this process made, and what it was made from (the
+#: source folder, a digest of the speeches' entries and settings, the generated pages as
+#: written). An edition's HTML and EPUB builds run in one process (``publish/sphinx_steps``):
+#: the second takes the first's collection, its related speeches and signatures worked out.
 _LAST: tuple[tuple[object, ...], Collection] | None = None
 
 Signatures = dict[str, tuple[str, str]]
@@ -84,18 +86,56 @@ def _builder_inited(app: Sphinx) -> None:
         )
         grouping = "year"
     global _LAST
-    made_from = (srcdir, tuple(entries), glossary, grouping, dictionary)
-    if _LAST is not None and _LAST[0] == made_from:
-        _COLLECTIONS[env] = _LAST[1]  # its pages are written: the last build wrote them
+    folder = srcdir / COLLECTION_FOLDER
+    key = digest((tuple(entries), glossary, grouping, dictionary))
+    stamps = _page_stamps(folder)
+    if _LAST is not None and _LAST[0] == (srcdir, key, stamps):
+        _COLLECTIONS[env] = _LAST[1]  # the HTML build's, for the EPUB build that follows
         return
     result = Collection(tuple(entries), glossary, grouping, to_hans=to_hans)
     _COLLECTIONS[env] = result
-    _LAST = (made_from, result)
-    folder = srcdir / COLLECTION_FOLDER
-    touched = pages.write_pages(folder, pages.render_pages(result))
-    write_if_changed(folder / "parts.json", pages.manifest(result))
-    if touched:
-        logger.info("book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER)
+    kept: Kept | None = getattr(env, "book_collection", None)
+    if kept is not None and kept.key == key and kept.pages == stamps:
+        # The collection the last build made, and its pages as that build wrote them.
+        result.signatures.update(kept.signatures)
+    else:
+        touched = pages.write_pages(folder, pages.render_pages(result))
+        write_if_changed(folder / "parts.json", pages.manifest(result))
+        if touched:
+            logger.info(
+                "book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER
+            )
+        stamps = _page_stamps(folder)
+        env.book_collection = Kept(key, {}, stamps)  # type: ignore[attr-defined]
+    _LAST = ((srcdir, key, stamps), result)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a build knows of the collection the next build may find again: what it was made
+    from (``key``), the speeches' signatures, and its generated pages as written."""
+
+    key: str
+    signatures: dict[str, str]
+    pages: dict[str, tuple[int, int]]  #: name under ``_collection/`` → (mtime_ns, size)
+
+
+def _page_stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``_collection/`` by modification time and size."""
+    found = {}
+    for path in folder.rglob("*"):
+        stat = path.stat()
+        if path.is_file():
+            found[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _keep_signatures(app: Sphinx, env: BuildEnvironment) -> None:
+    """The speeches' signatures go with the environment (pickled after this event), for a
+    next build that finds the same collection."""
+    current, kept = collection(env), getattr(env, "book_collection", None)
+    if current is not None and kept is not None:
+        env.book_collection = Kept(kept.key, dict(current.signatures), kept.pages)  # type: ignore[attr-defined]
 
 
 def _keep_slugs(app: Sphinx, env: BuildEnvironment) -> None:
@@ -111,7 +151,7 @@ def _env_get_outdated(
     if current is None:
         return []
     outdated = []
-    for docname, (kind, digest) in signatures(env).items():
+    for docname, (kind, before) in signatures(env).items():
         if docname in added or docname in changed or docname in removed:
             continue
         if kind == "speech":
@@ -120,7 +160,7 @@ def _env_get_outdated(
             new = current.landing_signature()
         else:
             continue
-        if new != digest:
+        if new != before:
             outdated.append(docname)
     return sorted(outdated)
 
@@ -141,4 +181,5 @@ def setup(app: Sphinx) -> None:
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-updated", _keep_slugs)
+    app.connect("env-updated", _keep_signatures)
     app.connect("env-merge-info", _merge_info)
