@@ -216,13 +216,14 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     changed; in those, only the documents Sphinx wrote anew are dressed and compressed
     (``epub_cache``). ``_build/epub/<edition>.publish.json`` keeps what was made from what
     (``epub_state``). A book that is not made again logs its warnings again, as if it were."""
-    cache = Cache.read(cache_path(root, variant))
+    kept = cache_path(root, variant)
+    cache = Cache.read(kept)
     known = dict(cache.tree)
     edition = Edition.read(root, variant, known=cache.tree)
     state = State.read(edition.state_path)
     if edition.sphinx and state.inputs == edition.inputs and edition.intact(state):
         if cache.tree != known:  # files Sphinx wrote again, alike
-            cache.write(cache_path(root, variant), keep=True)
+            cache.write(kept, keep=True)
         return _unchanged(edition, state)
 
     meta, dates = edition.meta()
@@ -230,7 +231,7 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     # An input changed, but nothing that publishing takes from it (an HTML setting, ...).
     made_alike = bool(state.outputs) and state.outputs[0].key == whole_key
     if edition.sphinx and made_alike and edition.intact(state):
-        cache.write(cache_path(root, variant), keep=True)
+        cache.write(kept, keep=True)
         State(edition.inputs, state.outputs).write(edition.state_path)
         return _unchanged(edition, state)
 
@@ -254,7 +255,7 @@ def publish_epubs(root: Path, variant: Variant) -> list[Path]:
     for stale in edition.part_files():
         if stale not in written:
             stale.unlink()
-    cache.write(cache_path(root, variant))
+    cache.write(kept)
     # Last, so that a run killed before this point is redone by the next one.
     State(edition.inputs, tuple(outputs)).write(edition.state_path)
     return written
