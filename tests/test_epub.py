@@ -507,11 +507,18 @@ def test_a_book_not_made_again_says_its_warnings_again(
     assert runs[1] == runs[0]
 
 
+@pytest.mark.parametrize("cache", ["kept", "damaged"])
 def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
-    published: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    published: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str
 ) -> None:
+    """Made again from the cache of finished documents, or without it when it is damaged
+    (then every document is dressed again): the same books either way."""
     project, written = published
     before = file_identity(written)
+    kept = project / "_build" / "epub" / "zh-Hant.publish.cache"
+    assert kept.stat().st_size > 0
+    if cache == "damaged":
+        kept.write_bytes(kept.read_bytes()[:1000])
     speech = project / "source" / f"{SPEECHES[1]}.md"  # in 1924
     text = speech.read_text(encoding="utf-8")
     speech.write_text(text.replace("来说几句。", "来说几句。（编者补记。）"), encoding="utf-8")
@@ -525,11 +532,22 @@ def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
         dressed.append(dressing.title)
         return real_dress(package, dressing, **options)
 
-    real_dress = epub.dress
+    from build_tools.publish import epub_package
+
+    parsed = []
+
+    def parse(data: bytes, name: str) -> object:
+        parsed.append(name)
+        return real_parse(data, name)
+
+    real_dress, real_parse = epub.dress, epub_package._parse
     with monkeypatch.context() as patch:
         patch.setattr(epub, "dress", dress)
+        patch.setattr(epub_package, "_parse", parse)
         again = publish_epubs(project, get("zh-Hant"))
     assert dressed == ["演講集", "演講集·1924年"]
+    # A speech of another part, which Sphinx did not write again, is taken as finished.
+    assert (f"{SPEECHES[0]}.xhtml" in parsed) == (cache == "damaged")
     assert again == written
     after = file_identity(again)
     changed = {name for name in before if after[name] != before[name]}
@@ -707,3 +725,27 @@ def test_epoch_is_the_last_commit_that_changed_the_book(tmp_path: Path) -> None:
         assert source_date_epoch(tmp_path) == 1_700_001_000
         environ["SOURCE_DATE_EPOCH"] = "1234567890"
         assert source_date_epoch(tmp_path) == 1_234_567_890
+
+
+def test_front_matter_is_read_again_when_its_file_changes(tmp_path: Path) -> None:
+    """Publishing keeps each speech's front matter by file time and size; an edited file,
+    a new one, a removed one and a damaged cache are all read as they are now."""
+    from build_tools.publish.epub_project import read_front_matter
+
+    source, cache = tmp_path / "source", tmp_path / "front-matter.cache"
+    shutil.copytree(BOOK, source, ignore=shutil.ignore_patterns("conf.py"))
+    first = read_front_matter(source, cache=cache)
+    assert first == read_front_matter(source) and cache.exists()
+
+    speech = source / f"{SPEECHES[0]}.md"
+    text = speech.read_text(encoding="utf-8")
+    speech.write_text(re.sub(r"(?m)^category: .*$", "category: 讲话", text), encoding="utf-8")
+    (source / f"{SPEECHES[1]}.md").unlink()
+    (source / "speeches" / "new.md").write_text("---\ntitle: 新\n---\n正文\n", encoding="utf-8")
+    again = read_front_matter(source, cache=cache)
+    assert again == read_front_matter(source)
+    assert again[SPEECHES[0]].data["category"] == "讲话"  # type: ignore[index]
+    assert SPEECHES[1] not in again and again["speeches/new"].data == {"title": "新"}
+
+    cache.write_bytes(b"\x80damaged")
+    assert read_front_matter(source, cache=cache) == again

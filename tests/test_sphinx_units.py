@@ -237,6 +237,9 @@ def test_search_index_fragments_write_what_sphinx_writes(tmp_path: Path) -> None
     assert index.read_text(encoding="utf-8") == js_index.dumps(frozen)
     again = Fragments.read(kept, index)
     assert again is not None and again.text() == fragments.text()
+    kept.write_bytes(kept.read_bytes()[:100])  # damaged: as if there were none
+    assert Fragments.read(kept, index) is None
+    fragments.write(kept, index)
     index.write_text(index.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert Fragments.read(kept, index) is None
 
