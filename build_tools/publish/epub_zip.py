@@ -54,12 +54,10 @@ class Entries(Mapping[str, bytes]):
         self._lazy: dict[str, Callable[[], bytes]] = {}
         self._digests: dict[str, str] = {}
 
-    def put(self, name: str, data: bytes, *, sha: str | None = None) -> None:
+    def put(self, name: str, data: bytes) -> None:
         self._data[name] = data
         self._lazy.pop(name, None)
         self._digests.pop(name, None)
-        if sha is not None:
-            self._digests[name] = sha
 
     def put_lazy(self, name: str, sha: str, load: Callable[[], bytes]) -> None:
         self._data.pop(name, None)
