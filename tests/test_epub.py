@@ -36,8 +36,9 @@ from build_tools.publish.epub import (
     split_parts,
 )
 from build_tools.publish.epub_content import broken_links
+from build_tools.publish.epub_documents import EPUB, NS
 from build_tools.publish.epub_dress import Dressing
-from build_tools.publish.epub_package import EPUB, NS, Package
+from build_tools.publish.epub_package import Package
 from build_tools.variants.table import Variant, get
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -532,7 +533,7 @@ def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
         dressed.append(dressing.title)
         return real_dress(package, dressing, **options)
 
-    from build_tools.publish import epub_package
+    from build_tools.publish import epub_documents
 
     parsed = []
 
@@ -540,10 +541,10 @@ def test_after_editing_one_speech_only_its_part_and_the_whole_book_change(
         parsed.append(name)
         return real_parse(data, name)
 
-    real_dress, real_parse = epub.dress, epub_package._parse
+    real_dress, real_parse = epub.dress, epub_documents.parse
     with monkeypatch.context() as patch:
         patch.setattr(epub, "dress", dress)
-        patch.setattr(epub_package, "_parse", parse)
+        patch.setattr(epub_documents, "parse", parse)
         again = publish_epubs(project, get("zh-Hant"))
     assert dressed == ["演講集", "演講集·1924年"]
     # A speech of another part, which Sphinx did not write again, is taken as finished.

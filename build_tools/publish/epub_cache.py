@@ -29,7 +29,8 @@ from functools import partial
 from pathlib import Path
 
 from build_tools.atomic import write_if_changed
-from build_tools.publish.epub_package import Facts, Package, Stored
+from build_tools.publish.epub_documents import Facts, Stored
+from build_tools.publish.epub_package import Package
 from build_tools.publish.epub_state import Known
 from build_tools.publish.epub_zip import Deflated, Member
 

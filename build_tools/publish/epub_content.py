@@ -13,18 +13,17 @@ from importlib import resources
 
 from lxml import etree
 
-from build_tools.publish.epub_package import (
+from build_tools.publish.epub_documents import (
     EPUB,
     NCX,
     NS,
     XHTML,
-    XHTML_TYPE,
     XML,
-    Package,
     is_external,
     relative_href,
     resolve_href,
 )
+from build_tools.publish.epub_package import XHTML_TYPE, Package
 
 STATIC = resources.files("build_tools.publish") / "epub_static"
 READING_CSS = "_static/zh-reading.css"

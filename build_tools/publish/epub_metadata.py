@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from build_tools.publish.epub_package import DC, NS, OPF, Package
+from build_tools.publish.epub_documents import DC, NS, OPF
+from build_tools.publish.epub_package import Package
 
 #: UUID5 namespace of the book identifiers: uuid5(NAMESPACE_URL, "speech-book").
 BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "speech-book")

@@ -25,8 +25,8 @@ from build_tools.publish.epub_content import (
     NavEntry,
     glossary_pages,
     read_nav,
-    resolve_href,
 )
+from build_tools.publish.epub_documents import resolve_href
 from build_tools.publish.epub_package import Package
 
 _NOT_KEY = re.compile(r"[^a-z0-9]+")

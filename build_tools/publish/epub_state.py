@@ -36,8 +36,9 @@ from lxml import etree
 
 from build_tools.atomic import write_if_changed
 from build_tools.publish import cover as covers
-from build_tools.publish.epub_content import NCX_TYPE, is_external
-from build_tools.publish.epub_package import NS, Package, resolve_href
+from build_tools.publish.epub_content import NCX_TYPE
+from build_tools.publish.epub_documents import NS, is_external, resolve_href
+from build_tools.publish.epub_package import Package
 
 STATE_VERSION = 1
 #: Distributions whose behaviour reaches the bytes of an EPUB (parsing, serialising, covers,
