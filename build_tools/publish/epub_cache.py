@@ -3,7 +3,7 @@
 One pickle per edition, ``_build/epub/<edition>.publish.cache``, private to the build folder
 (like Sphinx's own ``environment.pickle``)::
 
-    tree      Sphinx's files: zip entry → (modification time, size, SHA-256), so that only
+    tree      Sphinx's files: zip entry → (stamp: time and size, SHA-256), so that only
               the files Sphinx wrote again are read (``epub_state.sphinx_fingerprint``)
     key       the code that dresses (``code_fingerprint``) and what dressing does to every
               document alike: the edition's language tag, vertical writing
@@ -21,20 +21,19 @@ byte for byte the same either way.
 
 from __future__ import annotations
 
-import pickle
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from build_tools.atomic import write_if_changed
+from build_tools.atomic import read_pickle, write_pickle
 from build_tools.publish.epub_documents import Facts, Stored
 from build_tools.publish.epub_package import Package
 from build_tools.publish.epub_state import Known
 from build_tools.publish.epub_zip import Deflated, Member
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass
@@ -46,10 +45,10 @@ class Cache:
 
     @classmethod
     def read(cls, path: Path) -> Cache:
+        kept = read_pickle(path)
         try:
-            with path.open("rb") as stream:
-                version, key, dressed, members, tree = pickle.load(stream)
-        except Exception:  # missing, truncated, from another version of Python or of this code
+            version, key, dressed, members, tree = kept
+        except (TypeError, ValueError):  # none yet, or another shape
             return cls()
         if version != CACHE_VERSION:
             return cls()
@@ -64,8 +63,7 @@ class Cache:
         """Keep what this run used, and only that: the next run wants the same again.
         ``keep``: this run made no book; keep everything as it was."""
         members = self.deflated.members if keep else self.deflated.keep_used()
-        data = (CACHE_VERSION, self.key, self.dressed, members, self.tree)
-        write_if_changed(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        write_pickle(path, (CACHE_VERSION, self.key, self.dressed, members, self.tree))
 
     def reuse(self, package: Package, *, rewritten: Collection[str]) -> dict[str, str]:
         """Put the finished document in place of each document Sphinx wrote as before (but

@@ -22,7 +22,6 @@ import copy
 import hashlib
 import importlib.metadata
 import json
-import os
 import posixpath
 import sys
 import zipfile
@@ -34,7 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from build_tools.atomic import write_if_changed
+from build_tools.atomic import stamp, write_if_changed
 from build_tools.publish import cover as covers
 from build_tools.publish.epub_content import NCX_TYPE
 from build_tools.publish.epub_documents import NS, is_external, resolve_href
@@ -106,8 +105,8 @@ def font_fingerprint() -> str:
     return digest.hex()
 
 
-#: What ``sphinx_fingerprint`` knows of a file from an earlier run: time, size, SHA-256.
-Known = dict[str, tuple[int, int, str]]
+#: What ``sphinx_fingerprint`` knows of a file from an earlier run: its stamp, its SHA-256.
+Known = dict[str, tuple[tuple[int, int], str]]
 
 
 def sphinx_fingerprint(folder: Path, *, known: Known | None = None) -> dict[str, str]:
@@ -130,12 +129,10 @@ def sphinx_fingerprint(folder: Path, *, known: Known | None = None) -> dict[str,
         base = posixpath.dirname(opf_path)
         for item in opf.iterfind(f"{{{_OPF}}}manifest/{{{_OPF}}}item"):
             name = posixpath.normpath(posixpath.join(base, item.get("href", "")))
-            stat = os.stat(folder / name)
-            before = known.get(name)
-            if before is None or before[:2] != (stat.st_mtime_ns, stat.st_size):
-                before = (stat.st_mtime_ns, stat.st_size, sha256((folder / name).read_bytes()))
-                known[name] = before
-            found[name] = before[2]
+            now, before = stamp(folder / name), known.get(name)
+            if before is None or before[0] != now:
+                before = known[name] = (now, sha256((folder / name).read_bytes()))
+            found[name] = before[1]
     except (OSError, etree.XMLSyntaxError, AttributeError):
         return {}
     for name in known.keys() - found.keys():

@@ -49,8 +49,6 @@ class Collection:
     glossary: Glossary
     grouping: str = "year"
     to_hans: Callable[[str, str], str] = field(default=lambda text, script: text, repr=False)
-    #: docname → ``speech_signature``, as worked out so far (or known from the last build)
-    signatures: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     # -- look-ups --------------------------------------------------------------------------
     @cached_property
@@ -195,11 +193,6 @@ class Collection:
     def speech_signature(self, docname: str) -> str:
         """A digest of everything read-time enrichment of ``docname`` takes from *other*
         files; when it changes, the page is read again (see ``env-get-outdated``)."""
-        if docname not in self.signatures:
-            self.signatures[docname] = self._speech_signature(docname)
-        return self.signatures[docname]
-
-    def _speech_signature(self, docname: str) -> str:
         entry = self.by_docname.get(docname)
         if entry is None:
             return ""

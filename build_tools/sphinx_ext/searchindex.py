@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
-import pickle
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +23,12 @@ from typing import Any
 
 from sphinx.search import IndexBuilder, js_index
 
-from build_tools.atomic import write_if_changed
+from build_tools.atomic import read_pickle, stamp, write_if_changed, write_pickle
 
 Frozen = dict[str, Any]
 #: The key whose table is kept as text: the words of the pages' bodies, most of the index.
 TERMS = "terms"
-FRAGMENTS_VERSION = 1
+FRAGMENTS_VERSION = 2
 
 
 @dataclass
@@ -66,25 +64,19 @@ class Fragments:
     @classmethod
     def read(cls, path: Path, index: Path) -> Fragments | None:
         """The fragments kept at ``path``, if they describe the ``index`` file as it is."""
+        kept = read_pickle(path)
         try:
-            with path.open("rb") as stream:
-                version, stamp, terms, rest = pickle.load(stream)
-            if (version, stamp) != (FRAGMENTS_VERSION, _stamp(index)):
+            version, written, terms, rest = kept
+            if (version, written) != (FRAGMENTS_VERSION, stamp(index)):
                 return None
-        except Exception:  # none yet, unreadable, from another version
+        except (TypeError, ValueError, OSError):  # none, another shape, no index
             return None
         return cls(terms, rest)
 
     def write(self, path: Path, index: Path) -> None:
         """Write ``index`` (``searchindex.js``), then the fragments that describe it."""
         write_if_changed(index, self.text())
-        data = (FRAGMENTS_VERSION, _stamp(index), self.terms, self.rest)
-        write_if_changed(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
+        write_pickle(path, (FRAGMENTS_VERSION, stamp(index), self.terms, self.rest))
 
 
 def _json(value: object) -> str:

@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from build_tools.atomic import write_if_changed
+from build_tools.atomic import stamp, write_if_changed
 from build_tools.sphinx_ext import catalogue, edition, pages
 from build_tools.sphinx_ext.catalogue import scan
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection, digest
@@ -32,6 +32,8 @@ BAD_GROUPING = "book_grouping = {value!r} is not one of {known}; grouping the pa
 BAD_FRONT_MATTER = "{problem}; the speech is listed with what could be read"
 
 _COLLECTIONS: WeakKeyDictionary[BuildEnvironment, Collection] = WeakKeyDictionary()
+#: Whether this build's collection is the one the environment was last built with.
+_SETTLED: WeakKeyDictionary[BuildEnvironment, bool] = WeakKeyDictionary()
 #: The collection the last build in this process made, and what it was made from (the
 #: source folder, a digest of the speeches' entries and settings, the generated pages as
 #: written). An edition's HTML and EPUB builds run in one process (``publish/sphinx_steps``):
@@ -88,17 +90,18 @@ def _builder_inited(app: Sphinx) -> None:
     global _LAST
     folder = srcdir / COLLECTION_FOLDER
     key = digest((tuple(entries), glossary, grouping, dictionary))
+    kept: Kept | None = getattr(env, "book_collection", None)
+    # The last build that kept this environment read again every page whose signature its
+    # collection changed: with the same collection, no signature has changed since.
+    _SETTLED[env] = kept is not None and kept.key == key
     stamps = _page_stamps(folder)
     if _LAST is not None and _LAST[0] == (srcdir, key, stamps):
         _COLLECTIONS[env] = _LAST[1]  # the HTML build's, for the EPUB build that follows
         return
     result = Collection(tuple(entries), glossary, grouping, to_hans=to_hans)
     _COLLECTIONS[env] = result
-    kept: Kept | None = getattr(env, "book_collection", None)
-    if kept is not None and kept.key == key and kept.pages == stamps:
-        # The collection the last build made, and its pages as that build wrote them.
-        result.signatures.update(kept.signatures)
-    else:
+    if not (_SETTLED[env] and kept is not None and kept.pages == stamps):
+        # Unless its pages are the files the last build wrote: write them.
         touched = pages.write_pages(folder, pages.render_pages(result))
         write_if_changed(folder / "parts.json", pages.manifest(result))
         if touched:
@@ -106,36 +109,26 @@ def _builder_inited(app: Sphinx) -> None:
                 "book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER
             )
         stamps = _page_stamps(folder)
-        env.book_collection = Kept(key, {}, stamps)  # type: ignore[attr-defined]
+        env.book_collection = Kept(key, stamps)  # type: ignore[attr-defined]
     _LAST = ((srcdir, key, stamps), result)
 
 
 @dataclass(frozen=True)
 class Kept:
-    """What a build knows of the collection the next build may find again: what it was made
-    from (``key``), the speeches' signatures, and its generated pages as written."""
+    """What a build keeps of its collection for the next: what it was made from (``key``)
+    and its generated pages as written."""
 
     key: str
-    signatures: dict[str, str]
-    pages: dict[str, tuple[int, int]]  #: name under ``_collection/`` → (mtime_ns, size)
+    pages: dict[str, tuple[int, int]]  #: name under ``_collection/`` → ``atomic.stamp``
 
 
 def _page_stamps(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file under ``_collection/`` by modification time and size."""
-    found = {}
-    for path in folder.rglob("*"):
-        stat = path.stat()
-        if path.is_file():
-            found[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
-def _keep_signatures(app: Sphinx, env: BuildEnvironment) -> None:
-    """The speeches' signatures go with the environment (pickled after this event), for a
-    next build that finds the same collection."""
-    current, kept = collection(env), getattr(env, "book_collection", None)
-    if current is not None and kept is not None:
-        env.book_collection = Kept(kept.key, dict(current.signatures), kept.pages)  # type: ignore[attr-defined]
+    """Every file under ``_collection/`` by its stamp."""
+    return {
+        path.relative_to(folder).as_posix(): stamp(path)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
 
 
 def _keep_slugs(app: Sphinx, env: BuildEnvironment) -> None:
@@ -148,7 +141,7 @@ def _env_get_outdated(
 ) -> list[str]:
     """Pages whose generated content would change although their own file did not."""
     current = collection(env)
-    if current is None:
+    if current is None or _SETTLED.get(env):
         return []
     outdated = []
     for docname, (kind, before) in signatures(env).items():
@@ -181,5 +174,4 @@ def setup(app: Sphinx) -> None:
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-updated", _keep_slugs)
-    app.connect("env-updated", _keep_signatures)
     app.connect("env-merge-info", _merge_info)
