@@ -155,8 +155,9 @@ HOSTILE: list[tuple[str, bytes, str]] = [
     (
         "archive.txt",
         b"PK\x03\x04" + bytes(64),
-        "this is a ZIP archive (a .docx must be named .docx), not text; "
-        "move it out of the raw folder",
+        # read as what it is, whatever its name: a damaged archive
+        "not a readable ZIP archive (File is not a zip file); "
+        "unpack it with another tool and import the files",
     ),
     ("binary.txt", bytes(range(256)) * 4, NUL.format(0)),
     ("nul.txt", "讲话。".encode() + b"\x00" + "内容。".encode(), NUL.format(9)),

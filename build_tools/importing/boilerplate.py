@@ -13,15 +13,15 @@ import yaml
 from build_tools.errors import InputError
 from build_tools.importing.script import compile_both
 
-RULE_KINDS = ("drop_lines", "metadata_lines", "footer_starts")
+RULE_KINDS = ("drop_lines", "metadata_lines", "footer_starts", "appendix_starts")
 #: Drop and metadata rules look at lines up to this long; longer lines are speech text.
 LINE_RULE_MAX = 200
 # A named group's opening, "(?P<name>", made anonymous to combine rules into one pattern.
 GROUP_NAME = re.compile(r"\(\?P<\w+>")
 USER_RULES = "boilerplate.yml"
 BAD_RULES = (
-    "{where}: {problem}; each of drop_lines, metadata_lines and footer_starts is a list of "
-    "regular expressions (strings or {{pattern: ..., why: ...}})"
+    "{where}: {problem}; each of drop_lines, metadata_lines, footer_starts and appendix_starts "
+    "is a list of regular expressions (strings or {{pattern: ..., why: ...}})"
 )
 
 
@@ -32,6 +32,7 @@ class Rules:
     drop_lines: tuple[re.Pattern[str], ...]
     metadata_lines: tuple[re.Pattern[str], ...]
     footer_starts: tuple[re.Pattern[str], ...]
+    appendix_starts: tuple[re.Pattern[str], ...] = ()
 
     @cached_property
     def any_line(self) -> re.Pattern[str] | None:
@@ -49,6 +50,7 @@ class Rules:
             self.drop_lines + other.drop_lines,
             self.metadata_lines + other.metadata_lines,
             self.footer_starts + other.footer_starts,
+            self.appendix_starts + other.appendix_starts,
         )
 
 

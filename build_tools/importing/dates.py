@@ -130,3 +130,33 @@ def year_of(date: str | None) -> str | None:
     if not date or date.startswith("--"):
         return None
     return date[:4]
+
+
+# A news report's words for the day it tells of, relative to the day it was published.
+RELATIVE_DAY = re.compile(r"(?P<word>前日|前天|昨日|昨天|今日|今天|今晨|昨晚|昨晨)")
+DAYS_BACK = {"前": 2, "昨": 1, "今": 0}
+# The day of the month a report adds in brackets: 昨日（12日）.
+BRACKET_DAY = re.compile(
+    r"[（(]\s*(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日\s*[）)]"
+)
+
+
+def relative_date(text: str, published: str) -> str | None:
+    """The day a news report's ``昨日`` or ``今日`` (or ``（12日）``) means, given the day it
+    was published.
+
+    >>> relative_date("行政长官昨日（12日）出席典礼", "2023-06-13")
+    '2023-06-12'
+    >>> relative_date("昨日出席", "2023-03-01"), relative_date("出席", "2023-03-01")
+    ('2023-02-28', None)
+    """
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        return None
+    base = datetime.date.fromisoformat(published)
+    if match := BRACKET_DAY.search(text):
+        day = cn_number(match["d"])
+        if 1 <= day <= base.day:
+            return _iso(base.year, base.month, day)
+    if match := RELATIVE_DAY.search(text):
+        return (base - datetime.timedelta(days=DAYS_BACK[match["word"][0]])).isoformat()
+    return None

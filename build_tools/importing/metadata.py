@@ -7,8 +7,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from build_tools.importing.dates import ANY_DATE, normalise_date, parse_date
+from build_tools.importing.dates import ANY_DATE, normalise_date, parse_date, relative_date
 from build_tools.importing.script import both_scripts
+from build_tools.importing.speakers import (
+    OFFICE_END,
+    is_introduction,
+    person_at_end,
+    speaker_in_introduction,
+)
 from build_tools.records import Metadata
 
 #: Common Chinese family names (compound ones first), for telling a name line from a title.
@@ -40,6 +46,8 @@ SPEAKER_LINE = re.compile(
 NOT_A_ROLE = re.compile(both_scripts("记者|摄|编辑|来源|责编|通讯员"))
 _DASH = "[―—－\\-─–～~]"
 _VERB = "(?:讲演|演讲|讲话|发言|致辞|报告|演说|讲)"
+# A date with at least a month: 2023年1月12日, 一九二四年一月, 1月12日 (not a bare year).
+_DATE_FULL = r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
 # The classic header under a lecture's title: ——一九二四年一月十七日在北京师范大学附属中学
 # 校友会讲, ——2026年1月25日在…会议上, ——九月间在广州…讲, （一九二七年二月十六日在香港青年会讲）.
 # Before 在 comes when (a date, or words like 九月间); the place is the shortest stretch after
@@ -57,6 +65,13 @@ HEADER_GLUED = re.compile(
     both_scripts(
         rf"^{_DASH}{{1,4}}\s*(?P<when>[^在。！？；，,!?;]{{0,24}}?)\s*在"
         rf"(?P<place>[^。！？；，,!?;]{{2,40}}?)(?P<tail>(?:上的|上|的)?{_VERB})(?P<rest>\S.{{9,}})$"
+    )
+)
+# The same header without a dash, but opening with a full date: 2023年1月12日在…上的讲话.
+HEADER_PLAIN = re.compile(
+    both_scripts(
+        rf"^(?P<when>(?:{_DATE_FULL}))\s*(?P<who>[^在。！？；，,!?;]{{0,20}}?)\s*"
+        rf"在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?)$"
     )
 )
 # A line that is only a date, often in brackets under the title: （2021年3月5日）.
@@ -88,6 +103,9 @@ class ImportMetadata(Metadata):
     publisher: str | None = None  #: 来源： the paper or site the text was copied from
     editor: str | None = None  #: 编辑：
     published: str | None = None  #: ISO date of publication when it differs from ``date``
+    #: (field, where it came from): sidecar, column, page, text, dateline, file name…; for the
+    #: import report, never written to the MyST file.
+    origins: tuple[tuple[str, str], ...] = ()
 
 
 EXTRA_FIELDS = ("speaker_role", "publisher", "editor", "published")
@@ -106,11 +124,38 @@ def _same(line: str, title: str | None) -> bool:
 
 
 def speaker_of(line: str) -> tuple[str, str | None] | None:
-    """(name, role) when the line is a speaker line."""
-    match = SPEAKER_LINE.match(line.strip())
-    if not match or (match["role"] and NOT_A_ROLE.search(match["role"])):
+    """(name, role) when the line is a speaker line: 李克强, 北京市市长 殷勇, or an office run
+    together with the name (河北省人民政府省长王正谱), the name confirmed by its shape."""
+    line = line.strip()
+    match = SPEAKER_LINE.match(line)
+    if match and not (match["role"] and NOT_A_ROLE.search(match["role"])):
+        if not match["role"] or OFFICE_END.search(match["role"]) or " " not in line:
+            return match["name"], match["role"]
+        if (found := person_at_end(line)) is not None:
+            return found[1], found[0] or None
+        return match["name"], match["role"]
+    if len(line) <= 40 and not NOT_A_ROLE.search(line) and (found := person_at_end(line)):
+        role, name = found
+        return name, role or None
+    return None
+
+
+def person_in(text: str) -> tuple[str, str | None] | None:
+    """(name, role) of ``某某市长`` or ``市长某某`` inside a dateline.
+
+    >>> person_in("王某某市长"), person_in("省长 王正谱")
+    (('王某某', '市长'), ('王正谱', '省长'))
+    """
+    text = text.strip(" \u3000")
+    if not text:
         return None
-    return match["name"], match["role"]
+    if (found := person_at_end(text)) is not None:
+        return found[1], found[0] or None
+    if match := OFFICE_END.search(text):
+        name = text[: match.start()].strip(" \u3000")
+        if (found := person_at_end(name)) is not None and not found[0]:
+            return found[1], match[0]
+    return None
 
 
 def header_of(line: str) -> dict[str, str] | None:
@@ -121,6 +166,15 @@ def header_of(line: str) -> dict[str, str] | None:
         found = {"date": parse_date(match["date"])}
     elif match and (match["when"] or match["tail"]):
         found = {"date": parse_date(match["when"] or ""), "place": match["place"]}
+        when = match["when"] or ""
+        if date_match := re.match(rf"\s*{ANY_DATE}", when):
+            who = person_in(when[date_match.end() :])
+            if who:
+                found["speaker"], found["speaker_role"] = who[0], who[1] or ""
+    elif match := HEADER_PLAIN.match(line):
+        found = {"date": parse_date(match["when"]), "place": match["place"]}
+        if match["who"] and (who := person_in(match["who"])):
+            found["speaker"], found["speaker_role"] = who[0], who[1] or ""
     elif match := HEADER_GLUED.match(line):
         found = {
             "date": parse_date(match["when"] or ""),
@@ -148,10 +202,42 @@ def looks_like_title(line: str) -> bool:
     )
 
 
+#: A news introduction may stand this far down the head, after this much news text.
+INTRODUCTION_LINES = 8
+INTRODUCTION_CHARS = 1200
+
+
+def _introduction(out: list[str], found: dict[str, str]) -> None:
+    """Blank a news report's opening up to the line announcing the full text, keeping the
+    speaker it names and the report's words for the day (昨日, 今日)."""
+    filled = [i for i, line in enumerate(out) if line.strip()][:INTRODUCTION_LINES]
+    seen = 0
+    for position, index in enumerate(filled):
+        line = out[index].strip()
+        if is_introduction(line):
+            if (who := speaker_in_introduction(line)) is not None and "speaker" not in found:
+                found["speaker"], found["origin_speaker"] = who[0], "news introduction"
+                if who[1]:
+                    found.setdefault("speaker_role", who[1])
+            found["introduction"] = " ".join(out[i].strip() for i in filled[: position + 1])
+            for blank in filled[: position + 1]:
+                out[blank] = ""
+            return
+        seen += len(line)
+        if seen > INTRODUCTION_CHARS:
+            return
+
+
 def read_head(
-    lines: list[str], *, known_title: str | None, markdown: bool
+    lines: list[str],
+    *,
+    known_title: str | None,
+    markdown: bool,
+    fallback_title: str | None = None,
 ) -> tuple[list[str], dict[str, str]]:
-    """Take the title, speaker, header and date lines off the top of the text."""
+    """Take the title, speaker, header and date lines off the top of the text, and a news
+    introduction announcing the full text. ``fallback_title`` (a page's or post's title)
+    serves when the text opens with no title of its own."""
     out = list(lines)
     found: dict[str, str] = {}
     filled = [i for i, line in enumerate(out) if line.strip()]
@@ -164,12 +250,19 @@ def read_head(
         out[first] = ""
     elif _same(line, known_title):
         out[first] = ""
-    elif not known_title and len(filled) > 1 and looks_like_title(line):
+    elif not known_title and (
+        _same(line, fallback_title) or (len(filled) > 1 and looks_like_title(line))
+    ):
         found["title"] = line
         out[first] = ""
+    elif not known_title and fallback_title:
+        found["title"] = fallback_title
+    _introduction(out, found)
     title = known_title or found.get("title")
-    for index in [i for i in filled if out[i] != ""][:HEAD_LINES]:
+    rest = [i for i in filled if out[i] != ""]
+    for position, index in enumerate(rest[:HEAD_LINES]):
         line = out[index].strip()
+        following = rest[position + 1] if position + 1 < len(rest) else None
         if _same(line, title) or (markdown and THEMATIC_BREAK.match(line)):
             out[index] = ""
         elif "speaker" not in found and (speaker := speaker_of(line)):
@@ -179,9 +272,23 @@ def read_head(
             out[index] = ""
         elif "place" not in found and (header := header_of(line)):
             out[index] = header.pop("rest", "")
-            found.update(header)
+            for key, value in header.items():
+                if key.startswith("speaker"):
+                    found.setdefault(key, value)
+                else:
+                    found[key] = value
             if out[index]:
                 break
+        elif (
+            "place" not in found
+            and following is not None
+            and re.match(rf"(?:{_DASH}|[（(])", line)
+            and (header := header_of(line + out[following].strip()))
+            and "rest" not in header
+        ):
+            out[index] = out[following] = ""  # a dateline Word wrapped onto two lines
+            for key, value in header.items():
+                found.setdefault(key, value)
         elif (
             "date" not in found
             and (match := DATE_LINE.match(line))
@@ -189,6 +296,8 @@ def read_head(
         ):
             found["date"] = date
             out[index] = ""
+        elif out[index] == "":
+            continue
         else:
             break
     return out, found
@@ -215,6 +324,57 @@ def _tags(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for item in items if (t := one_line(item))))
 
 
+#: Genres a title names, most specific first: the category when no source names one.
+GENRES = ("政府工作报告", "致辞", "演讲", "讲话", "发言", "报告")
+GENRE = re.compile(both_scripts("|".join(GENRES)))
+# A title that opens with the year it is about: 2021年政府工作报告.
+TITLE_YEAR = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年")
+#: How each kind of container is named as the origin of its fields.
+CONTAINER = {
+    "table": "column",
+    "json": "column",
+    "markdown": "front matter",
+    "html": "page",
+    "docx": "document",
+    "tmx": "document",
+}
+
+
+#: What part of the text a field found there comes from, unless the finder said otherwise.
+TEXT_ORIGIN = {
+    "title": "title line",
+    "date": "dateline",
+    "place": "dateline",
+    "speaker": "speaker line",
+    "speaker_role": "speaker line",
+    "category": "page footer",
+    "published": "page",
+    "publisher": "page",
+    "source_url": "page",
+}
+
+
+def genre_of(title: str) -> str | None:
+    """The genre a title names, as the title writes it.
+
+    >>> genre_of("2023年河北省政府工作报告"), genre_of("在开学典礼上的致辭")
+    ('政府工作报告', '致辭')
+    """
+    found = [m for m in GENRE.finditer(title)]
+    if not found:
+        return None
+
+    # the most specific genre named: the earliest in GENRES of those present
+    def rank(match: re.Match[str]) -> int:
+        simplified = match[0]
+        for index, genre in enumerate(GENRES):
+            if len(genre) == len(simplified) and re.fullmatch(both_scripts(genre), simplified):
+                return index
+        return len(GENRES)
+
+    return min(found, key=rank)[0]
+
+
 def merge_metadata(
     *,
     sidecar: Mapping[str, object],
@@ -225,28 +385,63 @@ def merge_metadata(
     encoding: str,
     script: str,
     incomplete: bool,
+    kind: str = "text",
 ) -> ImportMetadata:
-    """One Metadata: the sidecar over the container's fields over the text over the file name.
-    A publication date (footer, 时间：, publish_date) only stands in when no date is given."""
+    """One Metadata: the sidecar over the container's fields over the text over the file name;
+    for the date, the text (a dateline: when it was delivered) over the container's date, over
+    a publication date (footer, 时间：, publish_date, a page's or post's date; ``昨日`` in a
+    news introduction counts back from it), over a year the title opens with. Where each
+    field came from is kept in ``origins``."""
+    container = CONTAINER.get(kind, "container")
+    origins: dict[str, str] = {}
+    labelled = (
+        (sidecar, "sidecar"),
+        (fields, container),
+        (found, "text"),
+        (stem, "file name"),
+    )
 
-    def pick(*keys: str, date: bool = False) -> str | None:
-        for source in (sidecar, fields, found, stem):
+    def pick(*keys: str, date: bool = False, order: tuple[int, ...] = (0, 1, 2, 3)) -> str | None:
+        for position in order:
+            source, label = labelled[position]
             for key in keys:
                 value = normalise_date(source.get(key)) if date else one_line(source.get(key))
                 if value:
+                    if label == "text":
+                        label = found.get(f"origin_{key}") or TEXT_ORIGIN.get(key, "text")
+                    origins[keys[0]] = label
                     return value
         return None
 
-    date = pick("date", date=True) or pick("published", "year", date=True)
+    title = pick("title") or pick("post_title", "page_title") or "untitled"
+    if "title" not in origins:
+        origins["title"] = "title" if title != "untitled" else "missing"
+    date = pick("date", date=True, order=(0, 2, 1, 3))
     published = pick("published", date=True)
+    introduction = found.get("introduction")
+    if date is None and published and introduction:
+        date = relative_date(introduction, published)
+        if date:
+            origins["date"] = "news introduction"
+    if date is None and published:
+        date, origins["date"] = published, "publication date"
+    if date is None and (year := pick("year", date=True)):
+        date = year
+    if date is None and (match := TITLE_YEAR.match(title)):
+        date, origins["date"] = match["year"], "title (year)"
+    category = pick("category")
+    if category is None and (category := genre_of(title)):
+        origins["category"] = "title (genre)"
+    speaker = pick("speaker")
+    place = pick("place") or one_line(fields.get("province"))
     tags = _tags(sidecar.get("tags")) or _tags(fields.get("tags")) + _tags(fields.get("province"))
     flag = sidecar.get("incomplete", fields.get("incomplete"))
     return ImportMetadata(
-        title=pick("title") or "untitled",
+        title=title,
         date=date,
-        speaker=pick("speaker"),
-        place=pick("place") or one_line(fields.get("province")),
-        category=pick("category"),
+        speaker=speaker,
+        place=place,
+        category=category,
         tags=tags,
         source_url=pick("source_url"),
         source_file=source_file,
@@ -257,4 +452,5 @@ def merge_metadata(
         publisher=pick("publisher"),
         editor=pick("editor"),
         published=published if published != date else None,
+        origins=tuple(sorted(origins.items())),
     )

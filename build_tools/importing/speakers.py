@@ -1,0 +1,110 @@
+"""Who gave the speech: a speaker line with an office (``国务院总理 李克强``), an office and name
+run together (``自治区人民政府主席某某``), or the name in a news introduction (``以下是…在…的
+演辞全文``); a candidate is confirmed as a person's name by jieba's part-of-speech tagger."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+
+from build_tools.importing.script import both_scripts, to_simplified
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+# Offices a speaker line names before the person: 省长, 市委书记, 主席, 总理, 校长, 行政长官…
+# The last characters of the role, so that any organisation may come before them.
+OFFICE_END = re.compile(
+    both_scripts(
+        r"(?:行政长官|董事长|秘书长|[\u4e00-\u9fff]长|书记|主席|总理|主任|委员|总统|总裁|"
+        r"代表|院士|教授|首相|特首|议员|大使|领事|理事|主持人|老师|经理)$"
+    )
+)
+# A news introduction announcing the full text: 以下是行政长官李家超在…的演辞全文：
+INTRODUCTION = re.compile(
+    both_scripts(
+        r"(?:以下|下面)(?:是|为|为您)?(?P<who>[^，。：:；]{2,40}?)"
+        r"(?:在|于|出席|今日|昨日|今天|昨天)[^。]{0,80}?"
+        r"(?:全文|原文|讲辞|演辞|致辞|讲话|发言|演讲|致词)(?:全文|摘要|摘录|实录)?[：:。]?\s*$"
+    )
+)
+NAME_MAX = 4
+
+
+@cache
+def _tagger():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+# A transliterated name with a middle dot: 艾尔肯·吐尼亚孜.
+DOTTED_NAME = re.compile(f"[{HAN}]{{1,8}}[·•‧・][{HAN}]{{1,10}}$")
+
+
+def _is_name(name: str) -> bool:
+    """A person's name: jieba tags it a name (``nr``), or it starts with a common surname and
+    jieba does not know it as one ordinary word (高考 is a word, 李家超 is not)."""
+    from build_tools.importing.metadata import COMPOUND_SURNAMES, SURNAMES
+
+    simplified = to_simplified(name)
+    words = list(_tagger().cut(simplified))
+    if len(words) == 1 and words[0].flag.startswith("nr"):
+        return True
+    surname = simplified.startswith(COMPOUND_SURNAMES) or simplified[:1] in SURNAMES
+    return surname and not (len(words) == 1 and not words[0].flag.startswith("nr"))
+
+
+def person_at_end(text: str) -> tuple[str, str] | None:
+    """(role, name) when ``text`` is a person's name, or an office run together with one
+    (the role must end with an office word; the name is 2-4 characters, or a dotted name).
+
+    >>> person_at_end("国务院总理李克强"), person_at_end("行政長官李家超")
+    (('国务院总理', '李克强'), ('行政長官', '李家超'))
+    >>> person_at_end("全省教育大会") is None
+    True
+    """
+    text = text.strip(" \u3000")
+    if not text or len(text) > 40 or not re.fullmatch(f"[{HAN}·•‧・ \u3000（）()]+", text):
+        return None
+    if match := DOTTED_NAME.search(text):
+        for start in range(match.start(), match.end()):
+            role = text[:start].strip(" \u3000")
+            if not role or OFFICE_END.search(role):
+                return role, text[start:].strip(" \u3000")
+    squeezed = text.replace(" ", "").replace("\u3000", "")
+    if len(squeezed) == 2:
+        return ("", squeezed) if _is_name(squeezed) else None
+    for size in (3, 2, 4):
+        role, name = squeezed[:-size], squeezed[-size:]
+        if OFFICE_END.search(role) and _is_name(name):
+            spaced = text.rsplit(None, 1)
+            if len(spaced) == 2 and spaced[1] == name:
+                role = spaced[0].strip()
+            return role, name
+    if len(squeezed) <= NAME_MAX and _is_name(squeezed) and not OFFICE_END.search(squeezed):
+        return "", squeezed
+    return None
+
+
+def speaker_in_introduction(line: str) -> tuple[str, str | None] | None:
+    """(name, role) of the speaker a news introduction announces.
+
+    >>> speaker_in_introduction("以下是行政長官李家超在香港大學畢業典禮的演辭全文：")
+    ('李家超', '行政長官')
+    """
+    match = INTRODUCTION.search(line.strip())
+    if not match:
+        return None
+    who = match["who"].strip(" \u3000")
+    found = person_at_end(who)
+    if found is None:
+        return None
+    role, name = found
+    return name, role or None
+
+
+def is_introduction(line: str) -> bool:
+    """A line that only announces that the full text follows."""
+    return INTRODUCTION.search(line.strip()) is not None
