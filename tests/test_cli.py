@@ -60,7 +60,9 @@ def test_column_option_names_columns_the_importer_does_not_know(
         encoding="utf-8",
     )
     base = ["--root", str(tmp_path), "import", "--no-progress"]
-    assert main(base) == 3
+    assert main([*base, "--strict"]) == 3
+    assert "name it with --column (for example --column text=正文)" in capsys.readouterr().out
+    assert main(base) == 0  # not strict: the unusable file is listed and skipped
     assert "name it with --column (for example --column text=正文)" in capsys.readouterr().out
 
     assert main([*base, "--column", "text=讲稿", "--column", "title=名称"]) == 0

@@ -28,6 +28,10 @@ TOO_LARGE = (
     "the archive unpacks to more than {limit} MB ({what}); it is refused whole as a possible "
     "zip bomb; unpack it yourself and put the files in raw/"
 )
+TOO_COMPRESSED = (
+    "the member {name!r} expands more than {ratio} times its packed size, as zip bombs do; "
+    "the archive is refused whole; unpack it yourself and put the files in raw/"
+)
 OUTSIDE = (
     "the member {name!r} would land outside the archive (an absolute path or '..'); "
     "it is not imported"
@@ -104,6 +108,11 @@ def _outside(name: str) -> bool:
     )
 
 
+def _hidden(part: str) -> bool:
+    """A hidden file or folder, or macOS's resource forks (not '..', which is refused)."""
+    return (part.startswith(".") and part not in (".", "..")) or part == "__MACOSX"
+
+
 def _nested(data: bytes) -> str | None:
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and is_docx(data):
         return None
@@ -118,14 +127,14 @@ def members(data: bytes, *, limit: int = MAX_UNPACKED) -> Iterator[Member]:
         infos = [
             info
             for info in archive.infolist()
-            if not info.is_dir()
-            and not any(p.startswith(".") or p == "__MACOSX" for p in info.filename.split("/"))
+            if not info.is_dir() and not any(_hidden(part) for part in info.filename.split("/"))
         ]
         if len(infos) > MAX_MEMBERS:
             raise InputError(f"the archive holds {len(infos)} files, more than {MAX_MEMBERS}")
         total = sum(info.file_size for info in infos)
         if total > limit:
-            what = f"{total // 2**20} MB declared"
+            largest = max(infos, key=lambda i: i.file_size).filename
+            what = f"{total // 2**20} MB declared, {largest!r} the largest"
             raise InputError(TOO_LARGE.format(limit=limit // 2**20, what=what))
         unpacked = 0
         for info in sorted(infos, key=lambda i: i.filename):
@@ -154,8 +163,8 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int, li
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise InputError(f"the member {info.filename!r} cannot be read: {error}") from None
     if len(data) > cap:
-        what = f"{info.filename!r} expands more than {MAX_RATIO} times"
         if cap == room:
             what = f"{info.filename!r} passes the limit"
-        raise InputError(TOO_LARGE.format(limit=limit // 2**20, what=what))
+            raise InputError(TOO_LARGE.format(limit=limit // 2**20, what=what))
+        raise InputError(TOO_COMPRESSED.format(name=info.filename, ratio=MAX_RATIO))
     return data

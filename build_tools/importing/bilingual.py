@@ -75,9 +75,9 @@ def split_interleaved(text: str) -> tuple[str, tuple[str, ...]]:
     so paragraphs stay apart) and the English paragraphs; a text that is not bilingual comes
     back as it was.
 
-    >>> text, english = split_interleaved("各位代表：\\nFellow Deputies,\\n现在开会。\\nWe now meet.")
+    >>> text, english = split_interleaved("各位：\\nFellow Deputies,\\n现在开会。\\nWe now meet.")
     >>> text, english
-    ('各位代表：\\n\\n现在开会。\\n', ('Fellow Deputies,', 'We now meet.'))
+    ('各位：\\n\\n现在开会。\\n', ('Fellow Deputies,', 'We now meet.'))
     """
     lines = text.split("\n")
     filled = [line for line in lines if line.strip()]

@@ -162,7 +162,7 @@ def strip_boilerplate(
         lines = body
     kept: list[str] = []
     quick = rules.any_line
-    for line in lines:
+    for line in shape_clutter(lines):
         stripped = line.strip()
         if (
             not stripped
@@ -175,6 +175,41 @@ def strip_boilerplate(
         elif not _first_match(rules.drop_lines, stripped):
             kept.append(line)
     return kept, found
+
+
+#: Short lines repeated this often are a page's chrome (menus, buttons), not speech text.
+REPEATED = 3
+SHORT = 20
+#: Lines at either edge of the text looked at for menus.
+EDGE = 6
+# Sentence punctuation: a line holding any is text, never chrome.
+SENTENCE_MARK = re.compile(r"[。！？；，、：!?;,:“”]")
+# A menu or breadcrumb: three or more short words between separators (首页 | 新闻 | 讲话,
+# 首页 > 新闻 > 正文).
+MENU = re.compile(r"^(?:[^\s|｜>＞»]{1,8}\s*[|｜>＞»]\s*){2,}[^\s|｜>＞»]{0,8}$")
+
+
+def shape_clutter(lines: list[str]) -> list[str]:
+    """Chrome told by its shape, whatever the site: short lines without punctuation repeated
+    three times or more, and menus or breadcrumbs near either edge.
+
+    >>> shape_clutter(["首页 | 新闻 | 讲话", "正文。", "返回", "正文二。", "返回", "返回"])
+    ['', '正文。', '', '正文二。', '', '']
+    """
+    counts: dict[str, int] = {}
+    for line in lines:
+        stripped = line.strip()
+        if stripped and len(stripped) <= SHORT and not SENTENCE_MARK.search(stripped):
+            counts[stripped] = counts.get(stripped, 0) + 1
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    edges = set(filled[:EDGE] + filled[-EDGE:])
+    out = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        repeated = counts.get(stripped, 0) >= REPEATED
+        menu = index in edges and MENU.match(stripped) is not None
+        out.append("" if repeated or menu else line)
+    return out
 
 
 def _same_title(line: str, title: str) -> bool:

@@ -41,7 +41,7 @@ def cn_number(text: str) -> int:
     >>> cn_number("二十六"), cn_number("十"), cn_number("一九○○"), cn_number("07")
     (26, 10, 1900, 7)
     """
-    if text.isdigit() and text.isascii():
+    if text.isdigit():  # ASCII or full-width digits (１９９３)
         return int(text)
     if "十" in text:
         tens, _, units = text.partition("十")

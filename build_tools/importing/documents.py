@@ -47,8 +47,10 @@ class DocxText:
 
 #: A paragraph at most this long may be a heading marked only by bold or centring.
 EMPHASIS_HEADING_MAX = 40
-#: …when the paragraph after it is at least this long (a heading introduces a body).
+#: …when the paragraph after it is at least this long (a heading introduces a body)…
 BODY_MIN = 40
+#: …and a paragraph this long came before it (above it stand title, dateline and speaker).
+SEEN_BODY = 60
 # Sentence-final punctuation: a heading has none.
 SENTENCE_END = re.compile(r"[。！？；!?;…]|[：:，,、]$")
 # "Heading 2", "标题 2", "heading2": the level Word's built-in heading styles give.
@@ -152,7 +154,7 @@ def read_docx(data: bytes) -> DocxText:
         heading_like = rank is not None and not SENTENCE_END.search(stripped)
         if heading_like and (rank or (seen_body and len(after) >= BODY_MIN)):
             marked.append((rank or 0, stripped))
-        if len(stripped) >= BODY_MIN * 2:
+        if len(stripped) >= SEEN_BODY:
             seen_body = True
     return DocxText("\n".join(lines), title, tuple(marked))
 

@@ -12,6 +12,7 @@ from build_tools.importing.script import both_scripts
 from build_tools.importing.speakers import (
     OFFICE_END,
     is_introduction,
+    is_name,
     person_at_end,
     speaker_in_introduction,
 )
@@ -74,6 +75,13 @@ HEADER_PLAIN = re.compile(
         rf"在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?)$"
     )
 )
+# The second half of a dateline wrapped onto two lines: short, ending as a dateline ends
+# (会议上, 上的讲话, 讲, a closing bracket).
+WRAPPED_HEADER_END = re.compile(
+    both_scripts(
+        rf"^[^。！？；，,!?;：:]{{1,30}}?(?:上的|上|的){_VERB}?[）)]?$|^[^。！？；]{{1,30}}[）)]$"
+    )
+)
 # A line that is only a date, often in brackets under the title: （2021年3月5日）.
 DATE_LINE = re.compile(rf"^[（(]?\s*(?P<date>{ANY_DATE})\s*[）)]?$")
 # Greetings open the speech itself and are never its title.
@@ -129,6 +137,8 @@ def speaker_of(line: str) -> tuple[str, str | None] | None:
     line = line.strip()
     match = SPEAKER_LINE.match(line)
     if match and not (match["role"] and NOT_A_ROLE.search(match["role"])):
+        if not match["role"] and not is_name(match["name"]):
+            return None  # 高考: a surname first, but a word
         if not match["role"] or OFFICE_END.search(match["role"]) or " " not in line:
             return match["name"], match["role"]
         if (found := person_at_end(line)) is not None:
@@ -270,6 +280,16 @@ def read_head(
             if role:
                 found["speaker_role"] = role
             out[index] = ""
+        elif (
+            "place" not in found
+            and following is not None
+            and WRAPPED_HEADER_END.search(out[following].strip())
+            and (header := header_of(line + out[following].strip()))
+            and "rest" not in header
+        ):
+            out[index] = out[following] = ""  # a dateline Word wrapped onto two lines
+            for key, value in header.items():
+                found.setdefault(key, value)
         elif "place" not in found and (header := header_of(line)):
             out[index] = header.pop("rest", "")
             for key, value in header.items():
@@ -279,16 +299,6 @@ def read_head(
                     found[key] = value
             if out[index]:
                 break
-        elif (
-            "place" not in found
-            and following is not None
-            and re.match(rf"(?:{_DASH}|[（(])", line)
-            and (header := header_of(line + out[following].strip()))
-            and "rest" not in header
-        ):
-            out[index] = out[following] = ""  # a dateline Word wrapped onto two lines
-            for key, value in header.items():
-                found.setdefault(key, value)
         elif (
             "date" not in found
             and (match := DATE_LINE.match(line))

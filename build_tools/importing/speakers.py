@@ -43,7 +43,7 @@ def _tagger():
 DOTTED_NAME = re.compile(f"[{HAN}]{{1,8}}[·•‧・][{HAN}]{{1,10}}$")
 
 
-def _is_name(name: str) -> bool:
+def is_name(name: str) -> bool:
     """A person's name: jieba tags it a name (``nr``), or it starts with a common surname and
     jieba does not know it as one ordinary word (高考 is a word, 李家超 is not)."""
     from build_tools.importing.metadata import COMPOUND_SURNAMES, SURNAMES
@@ -75,15 +75,15 @@ def person_at_end(text: str) -> tuple[str, str] | None:
                 return role, text[start:].strip(" \u3000")
     squeezed = text.replace(" ", "").replace("\u3000", "")
     if len(squeezed) == 2:
-        return ("", squeezed) if _is_name(squeezed) else None
+        return ("", squeezed) if is_name(squeezed) else None
     for size in (3, 2, 4):
         role, name = squeezed[:-size], squeezed[-size:]
-        if OFFICE_END.search(role) and _is_name(name):
+        if OFFICE_END.search(role) and is_name(name):
             spaced = text.rsplit(None, 1)
             if len(spaced) == 2 and spaced[1] == name:
                 role = spaced[0].strip()
             return role, name
-    if len(squeezed) <= NAME_MAX and _is_name(squeezed) and not OFFICE_END.search(squeezed):
+    if len(squeezed) <= NAME_MAX and is_name(squeezed) and not OFFICE_END.search(squeezed):
         return "", squeezed
     return None
 
