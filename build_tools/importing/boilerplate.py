@@ -186,6 +186,9 @@ EDGE = 6
 SENTENCE_MARK = re.compile(r"[。！？；，、：!?;,:“”]")
 # A menu or breadcrumb: three or more short words between separators (首页 | 新闻 | 讲话,
 # 首页 > 新闻 > 正文).
+# A line holding only a breadcrumb separator.
+SEPARATOR_LINE = re.compile(r"^[>＞»›|｜/]{1,3}$")
+BREADCRUMB_WORD = 10
 MENU = re.compile(r"^(?:[^\s|｜>＞»]{1,8}\s*[|｜>＞»]\s*){2,}[^\s|｜>＞»]{0,8}$")
 
 
@@ -209,6 +212,15 @@ def shape_clutter(lines: list[str]) -> list[str]:
         repeated = counts.get(stripped, 0) >= REPEATED
         menu = index in edges and MENU.match(stripped) is not None
         out.append("" if repeated or menu else line)
+    # A breadcrumb one item a line (首页 / > / 新闻): the separators and the short words
+    # on either side of them.
+    for position, index in enumerate(filled):
+        if SEPARATOR_LINE.match(lines[index].strip()):
+            out[index] = ""
+            for near in filled[max(0, position - 1) : position + 2]:
+                word = lines[near].strip()
+                if len(word) <= BREADCRUMB_WORD and not SENTENCE_MARK.search(word):
+                    out[near] = ""
     return out
 
 

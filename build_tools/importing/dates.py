@@ -35,6 +35,10 @@ ANY_DATE = (
 )
 
 
+#: Full-width digits (１９９３) as older texts and typesetters write them → ASCII.
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def cn_number(text: str) -> int:
     """A number written in Arabic or Chinese digits: ``"十七"`` → 17, ``"一九二四"`` → 1924.
 
@@ -89,9 +93,10 @@ def parse_date(text: str) -> str | None:
 
     >>> parse_date("一九二四年一月十七日在北京"), parse_date("二月十六日在香港")
     ('1924-01-17', '--02-16')
-    >>> parse_date("本文2010-06-06 14:29:16发表")
-    '2010-06-06'
+    >>> parse_date("本文2010-06-06 14:29:16发表"), parse_date("——１９９３年３月１５日")
+    ('2010-06-06', '1993-03-15')
     """
+    text = text.translate(FULLWIDTH_DIGITS)
     candidates = [m for m in (NUMERIC.search(text), WRITTEN.search(text)) if m]
     for match in sorted(candidates, key=lambda m: m.start()):
         if (iso := _from_match(match)) is not None:

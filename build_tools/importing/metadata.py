@@ -72,7 +72,16 @@ HEADER_GLUED = re.compile(
 HEADER_PLAIN = re.compile(
     both_scripts(
         rf"^(?P<when>(?:{_DATE_FULL}))\s*(?P<who>[^在。！？；，,!?;]{{0,20}}?)\s*"
-        rf"在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?)$"
+        rf"在(?P<place>[^。！？；，,!?;]{{2,60}}?)(?P<tail>(?:上的|上|的)?{_VERB}?)"
+        rf"(?:[ \u3000]+(?P<after>[^。！？；，,!?;]{{2,30}}))?$"
+    )
+)
+# A dateline told as a sentence: 2025年1月14日在…会议上北京市市长 殷勇同志作政府工作报告。
+HEADER_SENTENCE = re.compile(
+    both_scripts(
+        rf"^(?:{_DASH}{{1,4}}|[（(])?\s*(?P<when>{_DATE_FULL})\s*在(?P<place>[^。！？；，,!?;]{{2,60}}?)上"
+        rf"[，,]?\s*(?P<who>[^。！？；，,!?;]{{2,30}}?)(?:同志)?\s*(?:作|做|发表)了?"
+        rf"[^。！？；，,!?;]{{0,12}}?{_VERB}[。.]?[）)]?$"
     )
 )
 # The second half of a dateline wrapped onto two lines: short, ending as a dateline ends
@@ -181,10 +190,15 @@ def header_of(line: str) -> dict[str, str] | None:
             who = person_in(when[date_match.end() :])
             if who:
                 found["speaker"], found["speaker_role"] = who[0], who[1] or ""
+    elif match := HEADER_SENTENCE.match(line):
+        found = {"date": parse_date(match["when"]), "place": match["place"]}
+        if who := person_in(match["who"]):
+            found["speaker"], found["speaker_role"] = who[0], who[1] or ""
     elif match := HEADER_PLAIN.match(line):
         found = {"date": parse_date(match["when"]), "place": match["place"]}
-        if match["who"] and (who := person_in(match["who"])):
-            found["speaker"], found["speaker_role"] = who[0], who[1] or ""
+        for part in (match["who"], match["after"]):
+            if part and (who := person_in(part)):
+                found["speaker"], found["speaker_role"] = who[0], who[1] or ""
     elif match := HEADER_GLUED.match(line):
         found = {
             "date": parse_date(match["when"] or ""),
@@ -194,6 +208,17 @@ def header_of(line: str) -> dict[str, str] | None:
     else:
         return None
     return {k: v.strip() for k, v in found.items() if v and v.strip()}
+
+
+def _titles_alike(line: str, known: str, lines: list[str], filled: list[int]) -> bool:
+    """Whether the first line is the title too, worded apart from a container's title: one
+    holds the other (政府工作报告 in 2026年广东省政府工作报告), or a dateline or speaker line
+    follows it."""
+    short, full = "".join(line.split()), "".join(known.split())
+    if short in full or full in short:
+        return True
+    following = [lines[i].strip() for i in filled[1:3]]
+    return any(header_of(f) or speaker_of(f) for f in following)
 
 
 def looks_like_title(line: str) -> bool:
@@ -212,6 +237,13 @@ def looks_like_title(line: str) -> bool:
     )
 
 
+# A subtitle: short, no sentence end, not a greeting or outline item (团结起来，为…而奋斗).
+SUBTITLE = re.compile(
+    both_scripts(r"^(?!尊敬的|各位|同志们|亲爱的|[一二三四五六七八九十]+、)[^。！？；!?;：:]{2,40}$")
+)
+#: A page's title may stand this far down, under short lines of chrome this wide at most.
+CHROME_LINES = 15
+CHROME_WIDTH = 30
 #: A news introduction may stand this far down the head, after this much news text.
 INTRODUCTION_LINES = 8
 INTRODUCTION_CHARS = 1200
@@ -253,6 +285,14 @@ def read_head(
     filled = [i for i, line in enumerate(out) if line.strip()]
     if not filled:
         return out, found
+    for position, index in enumerate(filled[:CHROME_LINES]):
+        if position and (_same(out[index], known_title) or _same(out[index], fallback_title)):
+            before = filled[:position]
+            if all(len(out[i].strip()) <= CHROME_WIDTH for i in before):
+                for chrome in before:  # a page's short lines above its title: chrome
+                    out[chrome] = ""
+                filled = filled[position:]
+            break
     first = filled[0]
     line = out[first].strip()
     if markdown and (match := MARKDOWN_TITLE.match(line)):
@@ -260,6 +300,8 @@ def read_head(
         out[first] = ""
     elif _same(line, known_title):
         out[first] = ""
+    elif known_title and looks_like_title(line) and _titles_alike(line, known_title, out, filled):
+        out[first] = ""  # the text's own (shorter) title under a container's fuller one
     elif not known_title and (
         _same(line, fallback_title) or (len(filled) > 1 and looks_like_title(line))
     ):
@@ -274,6 +316,17 @@ def read_head(
         line = out[index].strip()
         following = rest[position + 1] if position + 1 < len(rest) else None
         if _same(line, title) or (markdown and THEMATIC_BREAK.match(line)):
+            out[index] = ""
+        elif (
+            position < 2
+            and following is not None
+            and "place" not in found
+            and SUBTITLE.match(line)
+            and not header_of(line)
+            and not speaker_of(line)
+            and (header_of(out[following].strip()) or speaker_of(out[following].strip()))
+        ):
+            found["subtitle"] = line  # a subtitle between the title and the dateline
             out[index] = ""
         elif "speaker" not in found and (speaker := speaker_of(line)):
             found["speaker"], role = speaker
@@ -320,6 +373,8 @@ def stem_fields(stem: str) -> dict[str, str]:
         if date := normalise_date(match["date"]):
             found["date"] = date
         stem = match["rest"]
+    if re.fullmatch(r"(?:19|20)\d{2}", stem.strip()):
+        found["date"] = stem.strip()  # a file named only by its year: 2016.txt
     if (match := STEM_AUTHOR.match(stem)) and len(match["rest"].strip()) >= 2:
         found["speaker"] = match["name"]
         stem = match["rest"]

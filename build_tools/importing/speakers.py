@@ -28,6 +28,10 @@ INTRODUCTION = re.compile(
     )
 )
 NAME_MAX = 4
+#: jieba's tags of ordinary words (nouns, places, verbs, adjectives, numerals, adverbs): a
+#: surname-first word tagged so is a word, not a name (高考 v, 黄河 ns); its tags for some
+#: names are odd (周恩来 t), so only these rule a name out.
+WORD_CLASSES = frozenset("nvamdq")
 
 
 @cache
@@ -39,6 +43,8 @@ def _tagger():
     return jieba.posseg
 
 
+# A name set off by a space after an office: two to six characters, or a dotted name.
+SPACED_NAME = re.compile(f"^(?:[{HAN}]{{2,6}}|[{HAN}]{{1,8}}[·•‧・][{HAN}]{{1,10}})$")
 # A transliterated name with a middle dot: 艾尔肯·吐尼亚孜.
 DOTTED_NAME = re.compile(f"[{HAN}]{{1,8}}[·•‧・][{HAN}]{{1,10}}$")
 
@@ -53,7 +59,7 @@ def is_name(name: str) -> bool:
     if len(words) == 1 and words[0].flag.startswith("nr"):
         return True
     surname = simplified.startswith(COMPOUND_SURNAMES) or simplified[:1] in SURNAMES
-    return surname and not (len(words) == 1 and not words[0].flag.startswith("nr"))
+    return surname and not (len(words) == 1 and words[0].flag[:1] in WORD_CLASSES)
 
 
 def person_at_end(text: str) -> tuple[str, str] | None:
@@ -73,6 +79,9 @@ def person_at_end(text: str) -> tuple[str, str] | None:
             role = text[:start].strip(" \u3000")
             if not role or OFFICE_END.search(role):
                 return role, text[start:].strip(" \u3000")
+    spaced = text.split()
+    if len(spaced) >= 2 and OFFICE_END.search(spaced[-2]) and SPACED_NAME.match(spaced[-1]):
+        return " ".join(spaced[:-1]), spaced[-1]  # 代理主席 嘎玛泽登: set off, any name
     squeezed = text.replace(" ", "").replace("\u3000", "")
     if len(squeezed) == 2:
         return ("", squeezed) if is_name(squeezed) else None
