@@ -183,7 +183,8 @@ HOSTILE: list[tuple[str, bytes, str]] = [
         "columns.csv",
         "title,date\n一,2020-01-01\n".encode(),
         "no text column: the columns are title, date; name the text column one of text, "
-        "full_text, fulltext, content, body, article, 正文, 内容, 全文, or name it with --column "
+        "full_text, fulltext, content, body, article, paragraphs, 正文, 内容, 全文, 中文, "
+        "chinese, zh, or name it with --column "
         "(for example --column text=正文)",
     ),
     ("header-only.csv", b"title,text\n", "the CSV file has a header but no rows"),

@@ -20,7 +20,9 @@ EXPECTED = "expected.yml"
 FIELDS = ("title", "date", "speaker", "headings", "body kept", "clutter removed")
 NO_LABELS = "no {name} in {folder}; label the corpus first (see CORPUS_FORMAT.md)"
 # Quotes of every width fold to one form: labels may be copied as printed.
-QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'"})
+QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "\u2015": "\u2014"}
+)  # and the horizontal bar ― that GB2312 converters write for the dash —
 # Footnote markers the importer puts into text: not part of the words.
 MARKERS = re.compile("\ufdd0\\d+\ufdd1")
 

@@ -239,7 +239,9 @@ def looks_like_title(line: str) -> bool:
 
 # A subtitle: short, no sentence end, not a greeting or outline item (团结起来，为…而奋斗).
 SUBTITLE = re.compile(
-    both_scripts(r"^(?!尊敬的|各位|同志们|亲爱的|[一二三四五六七八九十]+、)[^。！？；!?;：:]{2,40}$")
+    both_scripts(
+        r"^(?!尊敬的|各位|同志们|亲爱的|[一二三四五六七八九十]+、)[^。！？；!?;：:]{2,40}$"
+    )
 )
 #: A page's title may stand this far down, under short lines of chrome this wide at most.
 CHROME_LINES = 15
