@@ -30,7 +30,9 @@ from build_tools.importing.structure import (
     anchored,
     ends_mid_sentence,
     outline,
+    join_wrapped_headings,
     paragraphs,
+    shaped_headings,
     squeeze,
 )
 from build_tools.importing.tables import ROW_ERROR
@@ -92,6 +94,8 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
             notes = []
     texts = paragraphs(lines, markdown=markdown, per_line=raw.kind in PER_LINE)
     texts, appendices = split_appendices(texts, rules)
+    if raw.kind in PER_LINE:
+        texts = join_wrapped_headings(texts)
     if not texts:
         problem = ONLY_TITLE.format(title=title) if "title" in found else NO_TEXT
         raise InputError(problem, path=raw.origin)
@@ -104,6 +108,8 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
         for note in footnotes or marked_notes
     )
     marked = {squeeze(normalise_punctuation(text)): rank for rank, text in raw.marked}
+    if not markdown and not marked:
+        marked = shaped_headings(texts)
     items = outline(texts, markdown=markdown, marked=marked)
     cut = ends_mid_sentence(items)
     metadata = merge_metadata(

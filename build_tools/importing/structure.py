@@ -237,6 +237,74 @@ def outline(
     return out
 
 
+#: A heading told by shape alone is at most this long, and the paragraph after it at least
+#: this long; the text must have at least SHAPED_MIN of them (one short line is no outline).
+SHAPED_MAX = 30
+SHAPED_BODY = 60
+SHAPED_MIN = 2
+# What a shaped heading may not start with: a dash (a list item), a bracket, a greeting.
+NOT_SHAPED = re.compile(r"^(?:[—―\-(（【\[]|各位|同志|女士|先生|朋友|谢谢)")
+# A paragraph that ends a sentence: what comes before a heading.
+ENDS_SENTENCE = re.compile(r"[。！？!?…][”’」』）)]*$")
+
+
+def shaped_headings(texts: list[str]) -> dict[str, int]:
+    """Headings without a number, told by their shape: a short line, no sentence, after a
+    finished sentence and before a long paragraph (the part headings of a report: 2024年工作
+    回顾), when the first of them comes before any 一、 heading (so they are the outer parts).
+    Returned as ``outline``'s ``marked`` (rank 0).
+
+    >>> long = "过去一年，全省经济运行稳中向好，各项事业取得新进展，人民生活水平持续提高。" * 2
+    >>> shaped_headings(["各位代表：", "2024年工作回顾", long, "2025年工作安排", long])
+    {'2024年工作回顾': 0, '2025年工作安排': 0}
+    """
+    numbered = next((i for i, text in enumerate(texts) if numbering_level(text) == 2), None)
+    found: dict[str, int] = {}
+    for index, text in enumerate(texts[:-1]):
+        if numbered is not None and not found and index > numbered:
+            return {}  # the outline is numbered; short lines inside it are not its parts
+        before = texts[index - 1] if index else ""
+        if (
+            len(text) <= SHAPED_MAX
+            and numbering_level(text) is None
+            and is_heading_text(text)
+            and not NOT_SHAPED.match(text)
+            and (not before or ENDS_SENTENCE.search(before) or before.endswith(("：", ":")))
+            and len(texts[index + 1]) >= SHAPED_BODY
+        ):
+            found[squeeze(text)] = 0
+    return found if len(found) >= SHAPED_MIN else {}
+
+
+def join_wrapped_headings(texts: list[str]) -> list[str]:
+    """A numbered heading a document wrapped into two paragraphs (三、持续提升政府 /
+    治理效能和服务水平) is joined again: the second part is short, no sentence and no number,
+    and a long paragraph follows it.
+
+    >>> join_wrapped_headings(["三、持续提升政府", "治理效能和服务水平", "长" * 80])[0]
+    '三、持续提升政府治理效能和服务水平'
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(texts):
+        text = texts[index]
+        if (
+            index + 2 < len(texts)
+            and numbering_level(text) is not None
+            and is_heading_text(text)
+            and len(texts[index + 1]) <= SHAPED_MAX // 2
+            and numbering_level(texts[index + 1]) is None
+            and is_heading_text(texts[index + 1])
+            and len(texts[index + 2]) >= SHAPED_BODY
+        ):
+            out.append(text + texts[index + 1])
+            index += 2
+            continue
+        out.append(text)
+        index += 1
+    return out
+
+
 def anchored(items: list[Outlined], page: str) -> tuple[Block, ...]:
     """Blocks with explicit anchors ``<page>-h<outline path>``: h1, h1-2, h1-2-1…"""
     counters: list[int] = []
