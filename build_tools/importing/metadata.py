@@ -103,6 +103,19 @@ NUMBERED = re.compile(
 )
 # A Markdown level-1 heading, "# 标题" (closing #s allowed): the title of a Markdown file.
 MARKDOWN_TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
+# Any Markdown heading opening the text, when nothing comes before it: the title too.
+MARKDOWN_ANY_TITLE = re.compile(r"^#{1,3}[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
+# Spaces between single characters of a title set letter-spaced: 政 府 工 作 报 告.
+LETTER_SPACING = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$))")
+#: A blog post's own preamble may run this many lines before the speech's heading.
+PREAMBLE_LINES = 6
+# A preamble naming the speaker: 重读鲁迅先生在知用中学的这篇演讲.
+PREAMBLE_SPEAKER = re.compile(
+    both_scripts(
+        rf"(?P<who>[{HAN}]{{2,12}}?)(?:先生|同志|女士)?在[^。，]{{2,30}}的(?:这篇|这次|那篇)?"
+        r"(?:演讲|讲演|讲话|致辞|报告)"
+    )
+)
 THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 # File names often read "author-title" or "2010-06-06-title".
 STEM_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[-_ ]+(?P<rest>.+)$")
@@ -243,6 +256,29 @@ SUBTITLE = re.compile(
         r"^(?!尊敬的|各位|同志们|亲爱的|[一二三四五六七八九十]+、)[^。！？；!?;：:]{2,40}$"
     )
 )
+
+
+def _post_preamble(out: list[str], filled: list[int], found: dict[str, str]) -> None:
+    """A blog post's words before the speech (今天是世界读书日，重读…): when a Markdown
+    heading a few lines down is followed by a dateline or speaker line, the heading is the
+    speech's title and what stands above it is the post's, dropped (a speaker it names kept)."""
+    for position, index in enumerate(filled[1:PREAMBLE_LINES], start=1):
+        match = MARKDOWN_ANY_TITLE.match(out[index].strip())
+        after = out[filled[position + 1]].strip() if position + 1 < len(filled) else ""
+        if match and (header_of(after) or speaker_of(after)):
+            for earlier in filled[:position]:
+                if who := PREAMBLE_SPEAKER.search(out[earlier]):
+                    tail = who["who"][-4:]
+                    for size in (3, 2, 4):
+                        name = tail[-size:]
+                        if len(name) == size and is_name(name):
+                            found.setdefault("speaker", name)
+                            found.setdefault("origin_speaker", "post preamble")
+                            break
+                out[earlier] = ""
+            return
+
+
 #: A page's title may stand this far down, under short lines of chrome this wide at most.
 CHROME_LINES = 15
 CHROME_WIDTH = 30
@@ -295,9 +331,15 @@ def read_head(
                     out[chrome] = ""
                 filled = filled[position:]
             break
+    if markdown:
+        _post_preamble(out, filled, found)
+        filled = [i for i in filled if out[i].strip()]
+        if not filled:
+            return out, found
     first = filled[0]
     line = out[first].strip()
-    if markdown and (match := MARKDOWN_TITLE.match(line)):
+    title_pattern = MARKDOWN_ANY_TITLE if not known_title else MARKDOWN_TITLE
+    if markdown and (match := title_pattern.match(line)):
         found["title"] = match["title"].strip()
         out[first] = ""
     elif _same(line, known_title):
@@ -307,7 +349,7 @@ def read_head(
     elif not known_title and (
         _same(line, fallback_title) or (len(filled) > 1 and looks_like_title(line))
     ):
-        found["title"] = line
+        found["title"] = LETTER_SPACING.sub("", line)
         out[first] = ""
     elif not known_title and fallback_title:
         found["title"] = fallback_title

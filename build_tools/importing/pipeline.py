@@ -29,8 +29,8 @@ from build_tools.importing.script import detect_script
 from build_tools.importing.structure import (
     anchored,
     ends_mid_sentence,
-    outline,
     join_wrapped_headings,
+    outline,
     paragraphs,
     shaped_headings,
     squeeze,

@@ -40,7 +40,8 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)(?:---|\.\.\.)[ \t
 TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(?P<toml>.*?\n)\+\+\+[ \t]*(?:\n|\Z)", re.S)
 #: Front-matter keys of blog engines, and the field each is kept as. A post's own title and
 #: date are the post's: the speech's title and date in the text win over them.
-POST_KEYS = {"categories": "category"}
+#: (None so far: a post's categories and author are the blog's, not the speech's.)
+POST_KEYS: dict[str, str] = {}
 #: Keys only a blog engine's front matter has (Jekyll, Hugo, Hexo): the file is a post.
 POST_ONLY_KEYS = frozenset(
     {"layout", "categories", "permalink", "draft", "slug", "lastmod", "excerpt", "comments"}
@@ -103,6 +104,8 @@ def read_sidecar(path: Path) -> dict[str, object]:
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     """YAML (or Hugo's TOML) front matter of a Markdown/MyST file → (fields, body)."""
     text = text.lstrip("\ufeff")
+    if text.startswith(("---\r\n", "+++\r\n")):
+        text = text.replace("\r\n", "\n")  # Windows line ends
     if match := TOML_FRONT_MATTER.match(text):
         import tomllib
 
