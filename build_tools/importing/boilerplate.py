@@ -162,7 +162,7 @@ def strip_boilerplate(
         lines = body
     kept: list[str] = []
     quick = rules.any_line
-    for line in shape_clutter(lines):
+    for line in rejoin_chrome(shape_clutter(lines), rules):
         stripped = line.strip()
         if (
             not stripped
@@ -221,6 +221,56 @@ def shape_clutter(lines: list[str]) -> list[str]:
                 word = lines[near].strip()
                 if len(word) <= BREADCRUMB_WORD and not SENTENCE_MARK.search(word):
                     out[near] = ""
+    return out
+
+
+#: Chrome split one word a line: a label and its value (来源： / 宁夏日报客户端), or a widget
+#: of tiny lines (【字体： / 大 / 中 / 小 / 】); labels this short, widget words this short.
+LABEL_MAX = 8
+TINY = 4
+VALUE_MAX = 30
+
+
+def _tiny(line: str) -> bool:
+    return bool(line) and len(line) <= TINY and not SENTENCE_END_MARK.search(line)
+
+
+# A sentence's end: a line holding one is text, however short.
+SENTENCE_END_MARK = re.compile(r"[。！？!?]")
+
+
+def rejoin_chrome(lines: list[str], rules: Rules) -> list[str]:
+    """Lines a page split word by word, joined again where the joined line is one the rules
+    know (and then removed or read by them); anything else is left as it was.
+
+    >>> rules = Rules((re.compile("^字体： ?大 中 小$"),), (re.compile("^来源：(?P<p>.+)$"),), ())
+    >>> rejoin_chrome(["来源：", "日报", "字体：", "大", "中", "小", "正文。"], rules)
+    ['来源：日报', '', '字体： 大 中 小', '', '', '', '正文。']
+    """
+    out = list(lines)
+    index = 0
+    while index < len(out):
+        line = out[index].strip()
+        if not line:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(out) and _tiny(out[end].strip()):
+            end += 1
+        label = len(line) <= LABEL_MAX and line.endswith(("：", ":"))
+        candidates = []
+        if label and index + 1 < len(out):
+            value = out[index + 1].strip()
+            if value and len(value) <= VALUE_MAX and not value.endswith(("：", ":")):
+                candidates.append((line + value, index + 2))
+        if (label or _tiny(line)) and end - index >= 3:
+            candidates.append((" ".join(o.strip() for o in out[index:end]), end))
+        for joined, stop in candidates:
+            if _first_match(rules.drop_lines, joined) or _first_match(rules.metadata_lines, joined):
+                out[index:stop] = [joined] + [""] * (stop - index - 1)
+                index = stop - 1
+                break
+        index += 1
     return out
 
 

@@ -117,6 +117,8 @@ PREAMBLE_SPEAKER = re.compile(
     )
 )
 THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# A language tag ending a file name: .zh-en, .zh_CN, .en.
+LANGUAGE_TAG = re.compile(r"\.(?:zh|en|cn)(?:[-_][A-Za-z]{2,4})*$", re.IGNORECASE)
 # File names often read "author-title" or "2010-06-06-title".
 STEM_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[-_ ]+(?P<rest>.+)$")
 STEM_AUTHOR = re.compile(both_scripts(rf"^(?P<name>{_NAME})[-_—－](?P<rest>.+)$"))
@@ -411,8 +413,10 @@ def read_head(
 
 
 def stem_fields(stem: str) -> dict[str, str]:
-    """Title, and maybe date and speaker, from a file name: ``鲁迅-娜拉走后怎样``."""
+    """Title, and maybe date and speaker, from a file name: ``鲁迅-娜拉走后怎样``; a language
+    tag a bilingual file carries (``报告.zh-en``) is not part of the title."""
     found: dict[str, str] = {}
+    stem = LANGUAGE_TAG.sub("", stem)
     if match := STEM_DATE.match(stem):
         if date := normalise_date(match["date"]):
             found["date"] = date
