@@ -12,6 +12,7 @@ from build_tools.importing.script import both_scripts
 from build_tools.importing.speakers import (
     OFFICE_END,
     is_introduction,
+    title_in_introduction,
     is_name,
     person_at_end,
     speaker_in_introduction,
@@ -285,8 +286,8 @@ def _post_preamble(out: list[str], filled: list[int], found: dict[str, str]) -> 
 CHROME_LINES = 15
 CHROME_WIDTH = 30
 #: A news introduction may stand this far down the head, after this much news text.
-INTRODUCTION_LINES = 8
-INTRODUCTION_CHARS = 1200
+INTRODUCTION_LINES = 12
+INTRODUCTION_CHARS = 3000
 
 
 def _introduction(out: list[str], found: dict[str, str]) -> None:
@@ -302,6 +303,8 @@ def _introduction(out: list[str], found: dict[str, str]) -> None:
                 if who[1]:
                     found.setdefault("speaker_role", who[1])
             found["introduction"] = " ".join(out[i].strip() for i in filled[: position + 1])
+            if titled := title_in_introduction(found["introduction"]):
+                found["speech_title"] = titled
             for blank in filled[: position + 1]:
                 out[blank] = ""
             return
@@ -356,6 +359,8 @@ def read_head(
     elif not known_title and fallback_title:
         found["title"] = fallback_title
     _introduction(out, found)
+    if (titled := found.pop("speech_title", None)) and not known_title:
+        found["title"], found["origin_title"] = titled, "news introduction"  # over a headline
     title = known_title or found.get("title")
     rest = [i for i in filled if out[i] != ""]
     for position, index in enumerate(rest[:HEAD_LINES]):

@@ -16,17 +16,30 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 OFFICE_END = re.compile(
     both_scripts(
         r"(?:行政长官|董事长|秘书长|[\u4e00-\u9fff]长|书记|主席|总理|主任|委员|总统|总裁|"
-        r"代表|院士|教授|首相|特首|议员|大使|领事|理事|主持人|老师|经理)$"
+        r"代表|院士|教授|首相|特首|议员|大使|领事|理事|主持人|老师|经理|法官|律师|司长|"
+        r"部长|会长|校长|院长|专员|首长)$"
     )
 )
 # A news introduction announcing the full text: 以下是行政长官李家超在…的演辞全文：
 INTRODUCTION = re.compile(
     both_scripts(
-        r"(?:以下|下面)(?:是|为|为您)?(?P<who>[^，。：:；]{2,40}?)"
-        r"(?:在|于|出席|今日|昨日|今天|昨天)[^。]{0,80}?"
-        r"(?:全文|原文|讲辞|演辞|致辞|讲话|发言|演讲|致词)(?:全文|摘要|摘录|实录)?[：:。]?\s*$"
+        r"(?:以下|下面|本文)(?:是|为|为您)?(?P<who>[^，。：:；]{1,40}?)"
+        r"(?:(?:在|于|出席|今日|昨日|今天|昨天)[^。]{0,80}?)?(?:的|之)?"
+        r"(?:全文|原文|讲辞|演辞|致辞|讲话|发言|演讲|致词)(?:全文|摘要|摘录|实录)?"
+        r"(?:[（(][^）)]{0,12}[）)])?[：:。]?\s*$"
     )
 )
+# Other ways a report announces the text: 某某于…致辞全文：, 以下是原文，演讲全文仅535字：
+INTRODUCTION_OTHER = re.compile(
+    both_scripts(
+        r"^(?P<who>[^，。：:；]{2,24}?)(?:在|于)[^。]{0,40}?(?:致辞|讲话|演讲|演辞|发言|讲辞)"
+        r"全文(?:如下)?[：:]\s*$|^(?:以下|下面)[^。]{0,40}?(?:全文|原文)[^。]{0,16}[：:]\s*$"
+    )
+)
+# The title a report gives the speech: 题为「共同珍惜香港这个家」.
+TITLED = re.compile(both_scripts(r"题为\s*[「“《\"](?P<title>[^」”》\"]{2,40})[」”》\"]"))
+# The clauses of a news introduction, where its subject (office and name) stands.
+CLAUSE = re.compile(r"[，。；：、,;:\s]+")
 NAME_MAX = 4
 #: jieba's tags of ordinary words (nouns, places, verbs, adjectives, numerals, adverbs): a
 #: surname-first word tagged so is a word, not a name (高考 v, 黄河 ns); its tags for some
@@ -103,11 +116,14 @@ def speaker_in_introduction(line: str) -> tuple[str, str | None] | None:
     >>> speaker_in_introduction("以下是行政長官李家超在香港大學畢業典禮的演辭全文：")
     ('李家超', '行政長官')
     """
-    match = INTRODUCTION.search(line.strip())
+    match = INTRODUCTION.search(line.strip()) or INTRODUCTION_OTHER.search(line.strip())
     if not match:
         return None
-    who = match["who"].strip(" \u3000")
+    who = (match["who"] or "").strip(" \u3000")
     found = person_at_end(who)
+    if found is None:  # 以下是他的演辞全文: the subject of the report's first clauses
+        clauses = CLAUSE.split(line[: match.start()])
+        found = next((f for c in clauses if len(c) >= 4 and (f := person_at_end(c)) and f[0]), None)
     if found is None:
         return None
     role, name = found
@@ -116,4 +132,11 @@ def speaker_in_introduction(line: str) -> tuple[str, str | None] | None:
 
 def is_introduction(line: str) -> bool:
     """A line that only announces that the full text follows."""
-    return INTRODUCTION.search(line.strip()) is not None
+    line = line.strip()
+    return INTRODUCTION.search(line) is not None or INTRODUCTION_OTHER.search(line) is not None
+
+
+def title_in_introduction(text: str) -> str | None:
+    """The title a news introduction gives the speech (题为「…」)."""
+    match = TITLED.search(text)
+    return match["title"] if match else None
