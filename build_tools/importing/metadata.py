@@ -12,10 +12,10 @@ from build_tools.importing.script import both_scripts
 from build_tools.importing.speakers import (
     OFFICE_END,
     is_introduction,
-    title_in_introduction,
     is_name,
     person_at_end,
     speaker_in_introduction,
+    title_in_introduction,
 )
 from build_tools.records import Metadata
 
