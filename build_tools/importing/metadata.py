@@ -14,6 +14,7 @@ from build_tools.importing.speakers import (
     is_introduction,
     is_name,
     person_at_end,
+    speaker_in_headline,
     speaker_in_introduction,
     title_in_introduction,
 )
@@ -298,7 +299,9 @@ def _introduction(out: list[str], found: dict[str, str]) -> None:
     for position, index in enumerate(filled):
         line = out[index].strip()
         if is_introduction(line):
-            if (who := speaker_in_introduction(line)) is not None and "speaker" not in found:
+            report = " ".join(out[i].strip() for i in filled[: position + 1])
+            who = speaker_in_introduction(line) or speaker_in_introduction(report)
+            if who is not None and "speaker" not in found:
                 found["speaker"], found["origin_speaker"] = who[0], "news introduction"
                 if who[1]:
                     found.setdefault("speaker_role", who[1])
@@ -359,6 +362,9 @@ def read_head(
     elif not known_title and fallback_title:
         found["title"] = fallback_title
     _introduction(out, found)
+    headline = found.get("title") or fallback_title or known_title
+    if headline and "speaker" not in found and (name := speaker_in_headline(headline)):
+        found["speaker"], found["origin_speaker"] = name, "headline"  # 馬道立：法庭非…
     if (titled := found.pop("speech_title", None)) and not known_title:
         found["title"], found["origin_title"] = titled, "news introduction"  # over a headline
     title = known_title or found.get("title")

@@ -110,6 +110,30 @@ def person_at_end(text: str) -> tuple[str, str] | None:
     return None
 
 
+def office_and_name(clause: str) -> tuple[str, str] | None:
+    """(role, name) of the first office followed by a name in a clause of a report:
+    前財政司司長曾俊華今天舉行記者會 → ('前財政司司長', '曾俊華')."""
+    for end in range(2, len(clause) - 1):
+        if OFFICE_END.search(clause[:end]):
+            for size in (3, 2):
+                name = clause[end : end + size]
+                if len(name) == size and re.fullmatch(f"[{HAN}]+", name) and is_name(name):
+                    return clause[:end], name
+    return None
+
+
+def speaker_in_headline(title: str) -> str | None:
+    """The name a news headline opens with before its colon: 馬道立：法庭非裁決政治社會議題."""
+    match = HEADLINE_NAME.match(title.strip())
+    if match and is_name(match["name"]):
+        return match["name"]
+    return None
+
+
+# A news headline quoting someone: their name, a colon, what they said.
+HEADLINE_NAME = re.compile(f"^(?P<name>[{HAN}]{{2,4}})\\s*[：:]")
+
+
 def speaker_in_introduction(line: str) -> tuple[str, str | None] | None:
     """(name, role) of the speaker a news introduction announces.
 
@@ -123,7 +147,7 @@ def speaker_in_introduction(line: str) -> tuple[str, str | None] | None:
     found = person_at_end(who)
     if found is None:  # 以下是他的演辞全文: the subject of the report's first clauses
         clauses = CLAUSE.split(line[: match.start()])
-        found = next((f for c in clauses if len(c) >= 4 and (f := person_at_end(c)) and f[0]), None)
+        found = next((f for c in clauses if len(c) >= 4 and (f := office_and_name(c))), None)
     if found is None:
         return None
     role, name = found
