@@ -186,6 +186,8 @@ EDGE = 6
 SENTENCE_MARK = re.compile(r"[。！？；，、：!?;,:“”]")
 # A menu or breadcrumb: three or more short words between separators (首页 | 新闻 | 讲话,
 # 首页 > 新闻 > 正文).
+# Two short words with a bar between them, at an edge: a section menu (博客 | 特約轉載).
+SHORT_MENU = re.compile(r"^[^\s|｜]{1,6}\s*[|｜]\s*[^\s|｜]{1,6}$")
 # A line holding only a breadcrumb separator.
 SEPARATOR_LINE = re.compile(r"^[>＞»›|｜/]{1,3}$")
 BREADCRUMB_WORD = 10
@@ -210,7 +212,7 @@ def shape_clutter(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         stripped = line.strip()
         repeated = counts.get(stripped, 0) >= REPEATED
-        menu = index in edges and MENU.match(stripped) is not None
+        menu = index in edges and (MENU.match(stripped) or SHORT_MENU.match(stripped))
         out.append("" if repeated or menu else line)
     # A breadcrumb one item a line (首页 / > / 新闻): the separators and the short words
     # on either side of them.

@@ -25,6 +25,8 @@ LINK = re.compile(r"(?<!!)\[([^\]\n^][^\]\n]*)\]\([^)\n]*\)")
 # (<figure>, <img>, <br>) carry no words.
 FIGCAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption>", re.IGNORECASE | re.DOTALL)
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# A blog engine's shortcode embedding media: {{< video src="…" >}}, {{% note %}}.
+SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
 # A backslash escape of ASCII punctuation, as Markdown defines it.
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -59,6 +61,8 @@ def from_markdown(lines: list[str]) -> tuple[list[str], tuple[Footnote, ...]]:
 
 
 def _plain(text: str) -> str:
+    if "{{" in text:
+        text = SHORTCODE.sub("", text)
     if "<" in text:
         text = HTML_TAG.sub("", FIGCAPTION.sub("", text))
     text = LINK.sub(r"\1", IMAGE.sub("", text))
