@@ -40,9 +40,10 @@ _NAME = rf"(?:{'|'.join(COMPOUND_SURNAMES)})[{HAN}]{{1,2}}|[{SURNAMES}][{HAN}]{{
 # by spaces: without them a role cannot be told from the name.
 SPEAKER_LINE = re.compile(
     both_scripts(
-        r"^(?:(?:作者|讲话人|主讲人|主讲|演讲人|演讲者|报告人|发言人)\s*[:：]\s*)?"
+        r"^(?:(?:作者|讲话人|主讲人|主讲|演讲人|演讲者|报告人|发言人|致辞|致辞人|演讲|讲话)"
+        r"\s*[:：]\s*)?"
         rf"(?:(?P<role>[{HAN}（）()、·]{{2,24}}?)[ \u3000]+)?(?P<name>{_NAME})"
-        r"(?:\s*(?:同志|先生|女士|教授))?$"
+        r"(?:\s*(?:同志|先生|女士|教授))?(?:\s*[（(][^（()）]{1,30}[）)])?$"
     )
 )
 # A role that marks a credit line, not a speaker.
@@ -365,6 +366,14 @@ def read_head(
     headline = found.get("title") or fallback_title or known_title
     if headline and "speaker" not in found and (name := speaker_in_headline(headline)):
         found["speaker"], found["origin_speaker"] = name, "headline"  # 馬道立：法庭非…
+    if not known_title and found.get("title") == fallback_title:
+        # the post's or page's title stood in: the speech's own heading may follow its
+        # introduction, after a speaker line
+        for index in [i for i, line in enumerate(out) if line.strip()][:3]:
+            if match := MARKDOWN_ANY_TITLE.match(out[index].strip()) if markdown else None:
+                found["title"], found["origin_title"] = match["title"].strip(), "title line"
+                out[index] = ""
+                break
     if (titled := found.pop("speech_title", None)) and not known_title:
         found["title"], found["origin_title"] = titled, "news introduction"  # over a headline
     title = known_title or found.get("title")

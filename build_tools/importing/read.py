@@ -36,6 +36,11 @@ NOT_A_MAPPING = "{what} must be a mapping of metadata fields (title: ..., date: 
 
 # YAML front matter: "---" on the first line, the block, then "---" (or "...") on its own line.
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# Hexo's front matter: key: value lines from the first line on, closed by "---" alone.
+HEXO_FRONT_MATTER = re.compile(
+    r"\A(?P<yaml>(?:title|date):[^\n]*\n(?:(?:(?:[A-Za-z_][\w-]*:|[ \t]*-[ \t])[^\n]*)?\n){0,40}?)"
+    r"---[ \t]*(?:\n|\Z)"
+)
 # Hugo's TOML front matter between "+++" lines.
 TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(?P<toml>.*?\n)\+\+\+[ \t]*(?:\n|\Z)", re.S)
 #: Front-matter keys of blog engines, and the field each is kept as. A post's own title and
@@ -114,7 +119,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
         except tomllib.TOMLDecodeError as error:
             raise InputError(f"the front matter is not valid TOML ({error})") from None
         return _post_fields(data), text[match.end() :]
-    match = FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text) or HEXO_FRONT_MATTER.match(text)
     if not match:
         return {}, text
     try:
