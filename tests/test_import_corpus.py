@@ -2,7 +2,7 @@
 a golden summary of what every file imports to, and the field accuracy it must keep.
 
 Regenerate with ``pytest tests/test_import_corpus.py --regen`` and review the diff of
-``tests/fixtures/import/corpus-golden/*.golden.yml``. Without the corpus the tests are not collected.
+``tests/fixtures/import/corpus-golden/*.golden.yml``. Without the corpus they are skipped.
 """
 
 from __future__ import annotations
