@@ -265,8 +265,9 @@ def rejoin_chrome(lines: list[str], rules: Rules) -> list[str]:
             value = out[index + 1].strip()
             if value and len(value) <= VALUE_MAX and not value.endswith(("：", ":")):
                 candidates.append((line + value, index + 2))
-        if (label or _tiny(line)) and end - index >= 3:
-            candidates.append((" ".join(o.strip() for o in out[index:end]), end))
+        if label or _tiny(line):  # the longest run of tiny lines the rules know
+            for stop in range(end, index + 2, -1):
+                candidates.append((" ".join(o.strip() for o in out[index:stop]), stop))
         for joined, stop in candidates:
             if _first_match(rules.drop_lines, joined) or _first_match(rules.metadata_lines, joined):
                 out[index:stop] = [joined] + [""] * (stop - index - 1)
