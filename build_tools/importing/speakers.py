@@ -44,7 +44,7 @@ NAME_MAX = 4
 #: jieba's tags of ordinary words (nouns, places, verbs, adjectives, numerals, adverbs): a
 #: surname-first word tagged so is a word, not a name (高考 v, 黄河 ns); its tags for some
 #: names are odd (周恩来 t), so only these rule a name out.
-WORD_CLASSES = frozenset("nvamdq")
+WORD_CLASSES = frozenset("nvamdqlij")  # …and idioms, abbreviations (王者归来 l)
 
 
 @cache
@@ -71,6 +71,8 @@ def is_name(name: str) -> bool:
     words = list(_tagger().cut(simplified))
     if len(words) == 1 and words[0].flag.startswith("nr"):
         return True
+    if len(simplified) == 4 and not simplified.startswith(COMPOUND_SURNAMES):
+        return False  # four characters and no compound surname: a phrase, unless jieba knows it
     surname = simplified.startswith(COMPOUND_SURNAMES) or simplified[:1] in SURNAMES
     return surname and not (len(words) == 1 and words[0].flag[:1] in WORD_CLASSES)
 
