@@ -161,16 +161,25 @@ def _run_convert(args: argparse.Namespace) -> int:
     from build_tools.importing.read import read_path
 
     records = []
-    for raw in read_path(args.file, encoding=args.encoding, mapping=dict(args.column) or None):
-        speech, myst = convert_raw(raw)
-        records.append((speech, myst))
+    failed = None
+    raws = read_path(args.file, encoding=args.encoding, mapping=dict(args.column) or None)
+    for raw in raws:
+        try:
+            records.append(convert_raw(raw))
+        except BookError as error:
+            if len(raws) == 1:
+                raise
+            print(error.format(), file=sys.stderr)  # one bad member or row: name it, go on
+            failed = error
+    if failed is not None and not records:
+        raise failed
     if args.json:
         data = [speech_to_json(speech, myst) for speech, myst in records]
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write("\n".join(myst for _, myst in records))
-    return ExitCode.OK
+    return ExitCode(failed.exit_code) if failed is not None else ExitCode.OK
 
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
