@@ -277,5 +277,26 @@ def rejoin_chrome(lines: list[str], rules: Rules) -> list[str]:
     return out
 
 
+# Where a credit glued to a paragraph's end begins: after its last sentence.
+LAST_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
+
+
+def cut_glued_credit(text: str, rules: Rules) -> str:
+    """A credit a paper glued to the end of the last paragraph, after its last sentence, cut
+    when the rules know it as a line of its own.
+
+    >>> rules = Rules((re.compile("^（新华社.*讯）$"),), (), ())
+    >>> cut_glued_credit("争取更大的胜利！ （新华社一九七五年一月二十日讯）", rules)
+    '争取更大的胜利！'
+    """
+    ends = list(LAST_SENTENCE_END.finditer(text))
+    if not ends or ends[-1].end() == len(text):
+        return text
+    tail = text[ends[-1].end() :].strip()
+    if tail and len(tail) <= LINE_RULE_MAX and _first_match(rules.drop_lines, tail):
+        return text[: ends[-1].end()]
+    return text
+
+
 def _same_title(line: str, title: str) -> bool:
     return "".join(line.split()) == "".join(title.split())

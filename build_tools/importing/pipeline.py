@@ -6,7 +6,12 @@ from dataclasses import replace
 
 from build_tools.errors import InputError
 from build_tools.importing import markdown as md
-from build_tools.importing.boilerplate import Rules, rules_near, strip_boilerplate
+from build_tools.importing.boilerplate import (
+    Rules,
+    cut_glued_credit,
+    rules_near,
+    strip_boilerplate,
+)
 from build_tools.importing.clean import (
     FOOTNOTE_CLOSE,
     FOOTNOTE_OPEN,
@@ -93,6 +98,8 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
         else:
             notes = []
     texts = paragraphs(lines, markdown=markdown, per_line=raw.kind in PER_LINE)
+    if texts:
+        texts[-1] = cut_glued_credit(texts[-1], rules)
     texts, appendices = split_appendices(texts, rules)
     if raw.kind in PER_LINE:
         texts = join_wrapped_headings(texts)
