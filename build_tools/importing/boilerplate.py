@@ -231,6 +231,8 @@ def shape_clutter(lines: list[str]) -> list[str]:
 LABEL_MAX = 8
 TINY = 4
 VALUE_MAX = 30
+RUN_MAX = 12  #: a widget is a few words; a longer run of tiny lines is verse or a list
+CHROME_ZONE = 40  #: filled lines at the top and at the bottom where split chrome is looked for
 
 
 def _tiny(line: str) -> bool:
@@ -250,14 +252,19 @@ def rejoin_chrome(lines: list[str], rules: Rules) -> list[str]:
     ['来源：日报', '', '字体： 大 中 小', '', '', '', '正文。']
     """
     out = list(lines)
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) > 2 * CHROME_ZONE:  # chrome sits above and below the text, not inside it
+        zone = set(range(filled[CHROME_ZONE])) | set(range(filled[-CHROME_ZONE], len(lines)))
+    else:
+        zone = set(range(len(lines)))
     index = 0
     while index < len(out):
         line = out[index].strip()
-        if not line:
+        if not line or index not in zone:
             index += 1
             continue
         end = index + 1
-        while end < len(out) and _tiny(out[end].strip()):
+        while end < min(len(out), index + RUN_MAX) and _tiny(out[end].strip()):
             end += 1
         label = len(line) <= LABEL_MAX and line.endswith(("：", ":"))
         candidates = []
@@ -268,7 +275,10 @@ def rejoin_chrome(lines: list[str], rules: Rules) -> list[str]:
         if label or _tiny(line):  # the longest run of tiny lines the rules know
             for stop in range(end, index + 2, -1):
                 candidates.append((" ".join(o.strip() for o in out[index:stop]), stop))
+        quick = rules.any_line
         for joined, stop in candidates:
+            if quick is not None and not quick.search(joined):
+                continue  # no rule matches: ruled out with one search
             if _first_match(rules.drop_lines, joined) or _first_match(rules.metadata_lines, joined):
                 out[index:stop] = [joined] + [""] * (stop - index - 1)
                 index = stop - 1
