@@ -204,6 +204,9 @@ def speech_to_json(speech: Speech, myst: str, *, page: str | None = None) -> dic
             for h in speech.headings
         ],
         "footnotes": len(speech.footnotes),
+        "appendices": [a.title for a in speech.appendices],
+        "translation": len(speech.translation),
+        "origins": dict(getattr(meta, "origins", ())),
         "warnings": list(speech.warnings),
     }
     for key in EXTRA_FIELDS:
