@@ -9,6 +9,7 @@ RAW         ?= raw
 SOURCE      ?= source
 BUILD       ?= _build
 PYTESTOPTS  ?=
+STRICT      ?=
 
 # Outside an active virtual environment, everything runs in ./.venv, created on first use.
 ifdef VIRTUAL_ENV
@@ -40,12 +41,13 @@ install: $(INSTALLED) ## create .venv (unless a virtualenv is active) and instal
 
 .PHONY: all
 all: $(INSTALLED) ## import raw/ and build the HTML site and EPUBs of every edition
-	$(BOOK) import --raw $(RAW) --source $(SOURCE)
+	$(BOOK) import --raw $(RAW) --source $(SOURCE) --report $(BUILD)
 	$(BOOK) build --variant "$(VARIANTS)" --jobs $(JOBS) --sphinx-opts "$(SPHINXOPTS)"
+	@$(BOOK) import --skipped --report $(BUILD) $(if $(STRICT),--strict)
 
 .PHONY: import
-import: $(INSTALLED) ## import raw speech files into MyST files in source/
-	$(BOOK) import --raw $(RAW) --source $(SOURCE)
+import: $(INSTALLED) ## import raw speech files into MyST files in source/ (review: _build/import-report.md)
+	$(BOOK) import --raw $(RAW) --source $(SOURCE) --report $(BUILD) $(if $(STRICT),--strict)
 
 .PHONY: html
 html: $(INSTALLED) ## build the HTML site of every edition into _build/site/

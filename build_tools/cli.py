@@ -65,13 +65,44 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
         "--force", action="store_true", help="overwrite hand-edited files (a backup is kept)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when there were warnings")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 when some input was skipped, 1 when there were warnings (without it, "
+        "skipped inputs are listed and the exit status is 0, so the book still builds)",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=Path("_build"),
+        metavar="FOLDER",
+        help="where the review table import-report.md/.csv goes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--skipped",
+        action="store_true",
+        help="import nothing: list the inputs the last import skipped, with the reason "
+        "(`make` prints this after the build)",
+    )
+    parser.add_argument(
+        "--evaluate",
+        type=Path,
+        metavar="CORPUS",
+        help="import nothing: measure field-by-field accuracy on a labelled corpus "
+        "(a folder with expected.yml) and print the table",
+    )
     parser.set_defaults(run=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
     from build_tools.importing.collection import import_collection
 
+    if args.evaluate is not None:
+        from build_tools.importing.evaluate import run_evaluation
+
+        return run_evaluation(args.evaluate)
+    if args.skipped:
+        return _print_skipped(args.report, strict=args.strict)
     if not args.raw.is_dir():
         raise UsageError(f"no such folder: {args.raw} (pass --raw FOLDER)")
     report = import_collection(
@@ -81,12 +112,32 @@ def _run_import(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         mapping=dict(args.column) or None,
         progress=not args.no_progress and sys.stderr.isatty(),
+        report_dir=args.report,
     )
     print(report.summary())
     code = ExitCode(report.exit_code)
-    if code == ExitCode.OK and args.strict and report.warnings:
+    if not args.strict:
+        return ExitCode.OK  # skipped inputs are listed; the book builds with the rest
+    if code == ExitCode.OK and report.warnings:
         return ExitCode.WARNINGS
     return code
+
+
+def _print_skipped(folder: Path, *, strict: bool) -> int:
+    from build_tools.importing.review import MARKDOWN_NAME, read_skipped
+
+    skipped = read_skipped(folder)
+    if skipped is None:
+        print(f"no import report in {folder}; run the import first")
+        return ExitCode.OK
+    if not skipped:
+        print("import: no input was skipped")
+        return ExitCode.OK
+    print(f"import skipped {len(skipped)} input{'s' if len(skipped) != 1 else ''}:")
+    for origin, reason in skipped:
+        print(f"  {origin}: {reason}")
+    print(f"(the review table is {folder / MARKDOWN_NAME})")
+    return ExitCode.INPUT if strict else ExitCode.OK
 
 
 def _add_convert(commands: argparse._SubParsersAction) -> None:
@@ -110,16 +161,25 @@ def _run_convert(args: argparse.Namespace) -> int:
     from build_tools.importing.read import read_path
 
     records = []
-    for raw in read_path(args.file, encoding=args.encoding, mapping=dict(args.column) or None):
-        speech, myst = convert_raw(raw)
-        records.append((speech, myst))
+    failed = None
+    raws = read_path(args.file, encoding=args.encoding, mapping=dict(args.column) or None)
+    for raw in raws:
+        try:
+            records.append(convert_raw(raw))
+        except BookError as error:
+            if len(raws) == 1:
+                raise
+            print(error.format(), file=sys.stderr)  # one bad member or row: name it, go on
+            failed = error
+    if failed is not None and not records:
+        raise failed
     if args.json:
         data = [speech_to_json(speech, myst) for speech, myst in records]
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write("\n".join(myst for _, myst in records))
-    return ExitCode.OK
+    return ExitCode(failed.exit_code) if failed is not None else ExitCode.OK
 
 
 def _add_build(commands: argparse._SubParsersAction) -> None:

@@ -37,6 +37,13 @@ class RawSpeech:
     fields: dict[str, object] = field(default_factory=dict)
     sidecar: dict[str, object] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: Paragraphs the container marked as headings (Word styles, outline levels, bold or
+    #: centred lines): (rank, text), rank 1 outermost, 0 when only emphasis marked it.
+    marked: tuple[tuple[int, str], ...] = ()
+    #: A parallel translation kept apart from the speech (the English of a bilingual source).
+    translation: tuple[str, ...] = ()
+    #: What the content was found to be: text, markdown, html, docx, tmx, table, json.
+    kind: str = "text"
 
     @property
     def origin(self) -> str:
@@ -85,6 +92,14 @@ Block = Heading | Paragraph
 
 
 @dataclass(frozen=True)
+class Appendix:
+    """Matter appended after the speech (名词解释, 附件): shown apart, never in the outline."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Speech:
     """A cleaned, structured speech, ready to render as MyST."""
 
@@ -92,6 +107,8 @@ class Speech:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...] = ()
     warnings: tuple[str, ...] = ()
+    appendices: tuple[Appendix, ...] = ()
+    translation: tuple[str, ...] = ()  #: parallel translation paragraphs (English)
 
     @property
     def headings(self) -> tuple[Heading, ...]:

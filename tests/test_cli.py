@@ -60,7 +60,9 @@ def test_column_option_names_columns_the_importer_does_not_know(
         encoding="utf-8",
     )
     base = ["--root", str(tmp_path), "import", "--no-progress"]
-    assert main(base) == 3
+    assert main([*base, "--strict"]) == 3
+    assert "name it with --column (for example --column text=正文)" in capsys.readouterr().out
+    assert main(base) == 0  # not strict: the unusable file is listed and skipped
     assert "name it with --column (for example --column text=正文)" in capsys.readouterr().out
 
     assert main([*base, "--column", "text=讲稿", "--column", "title=名称"]) == 0
@@ -79,3 +81,18 @@ def test_bad_column_option_is_a_usage_error() -> None:
     assert "argument --column: 'body' is not FIELD=COLUMN with FIELD one of text, title" in (
         result.stderr
     )
+
+
+def test_convert_archive_names_a_bad_member_and_prints_the_rest(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("good.txt", "好的讲话\n同志们：今天开会。\n")
+        archive.writestr("../evil.txt", "坏的讲话\n同志们：今天开会。\n")
+    (tmp_path / "pack.zip").write_bytes(buffer.getvalue())
+    result = run("convert", str(tmp_path / "pack.zip"))
+    assert result.returncode == 3
+    assert "title: 好的讲话" in result.stdout and "坏的讲话" not in result.stdout
+    assert "pack.zip!/../evil.txt: the member '../evil.txt' would land outside" in result.stderr

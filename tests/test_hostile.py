@@ -40,11 +40,36 @@ PAYLOAD = """注入测试讲话
 TRICKY_TITLE = '标题: "引号" #井号 &anchor !!python/object:os.system'
 
 
-def _zip() -> bytes:
+def _zip(members: dict[str, bytes], *, level: int | None = None) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("a.txt", "你好")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
+
+
+GOOD_MEMBER = "档案里的讲话\n同志们：这是一篇放在压缩包里的讲话。内容完整。\n".encode()
+#: archive → (bytes, {member shown after ``raw/<archive>!/``: the reason, or None for "a page"})
+ARCHIVES: dict[str, tuple[bytes, dict[str, str | None]]] = {
+    "traversal.zip": (
+        _zip({"../escape.txt": GOOD_MEMBER, "/etc/abs.txt": GOOD_MEMBER, "ok.txt": GOOD_MEMBER}),
+        {
+            "../escape.txt": "would land outside the archive",
+            "/etc/abs.txt": "would land outside the archive",
+            "ok.txt": None,
+        },
+    ),
+    "nested.zip": (
+        _zip({"inner.zip": _zip({"a.txt": GOOD_MEMBER})}),
+        {"inner.zip": "is itself an archive (ZIP)"},
+    ),
+}
+#: A zip bomb in small: one member that expands a thousand times; refused whole, naming it.
+BOMB = (
+    "bomb.zip",
+    _zip({"zeros.txt": b"0" * 20_000_000}, level=9),
+    "the member 'zeros.txt' expands more than 200 times",
+)
 
 
 #: file name → (bytes, the reason the import must give, or None for "becomes a page")
@@ -53,7 +78,8 @@ INPUTS: dict[str, tuple[bytes, str | None]] = {
     "blank.txt": ("  \n\u3000\n\t\n".encode(), "the file holds only whitespace"),
     "title-only.txt": ("只有标题\n".encode(), "the file holds only a title (只有标题)"),
     "image.png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "this is a PNG image"),
-    "archive.zip": (_zip(), "this is a ZIP archive"),
+    "archive.txt": (b"PK\x03\x04" + bytes(64), "not a readable ZIP archive"),
+    BOMB[0]: (BOMB[1], BOMB[2]),
     "nul.txt": ("标题\n正文\x00在这里。".encode(), "the file contains NUL bytes"),
     "bad-utf8.txt": (
         "无效编码\n".encode()
@@ -91,19 +117,31 @@ def hostile_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         shutil.copy(ROOT / "raw" / "speeches" / good, raw)
     for name, (data, _) in INPUTS.items():
         (raw / name).write_bytes(data)
+    for name, (data, _) in ARCHIVES.items():
+        (raw / name).write_bytes(data)
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir()}
-    imported = subprocess.run(
-        [sys.executable, "-m", "build_tools", "import", "--no-progress"],
-        cwd=project, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert imported.returncode == 3, imported.stdout + imported.stderr
-    built = subprocess.run(
-        [sys.executable, "-m", "build_tools", "build", "--strict", "--no-progress"],
-        cwd=project, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    outside = {p for p in project.parent.rglob("*") if not p.is_relative_to(project)}
+
+    def book(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "build_tools", *args],
+            cwd=project, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    # the steps `make` runs: import, build, then the skipped inputs listed at the end
+    imported = book("import", "--no-progress")
+    assert imported.returncode == 0, imported.stdout + imported.stderr  # not strict: carry on
+    built = book("build", "--strict", "--no-progress")
     assert built.returncode == 0, built.stdout + built.stderr
+    listed = book("import", "--skipped")
+    assert listed.returncode == 0 and listed.stdout.startswith("import skipped "), listed.stdout
+    assert book("import", "--skipped", "--strict").returncode == 3
+    assert book("import", "--no-progress", "--strict").returncode == 3
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir()}
     assert after == before, "raw inputs were modified"
+    assert {p for p in project.parent.rglob("*") if not p.is_relative_to(project)} == outside
+    assert not list(project.rglob("escape.txt")) and not list(project.rglob("abs.txt"))
+    (project / "skipped.txt").write_text(listed.stdout, encoding="utf-8")
     return project, imported.stdout
 
 
@@ -117,11 +155,29 @@ def test_each_bad_file_is_named_with_its_reason(hostile_book: tuple[Path, str]) 
             assert len(lines) == 1 and reason in lines[0], f"{name}: {lines}"
 
 
+def test_each_unsafe_archive_member_is_named(hostile_book: tuple[Path, str]) -> None:
+    project, _ = hostile_book
+    summary = (project / "skipped.txt").read_text(encoding="utf-8")  # what `make` lists at the end
+    for archive, (_, members) in ARCHIVES.items():
+        for member, reason in members.items():
+            origin = f"raw/{archive}!/{member.lstrip('/')}:"  # a path, so one slash
+            lines = [line for line in summary.splitlines() if line.strip().startswith(origin)]
+            if reason is None:
+                assert not lines, f"{member} should have imported: {lines}"
+            else:
+                assert lines and all(reason in line for line in lines), f"{member}: {lines}"
+    report = (project / "_build" / "import-report.md").read_text(encoding="utf-8")
+    assert "`raw/traversal.zip!/../escape.txt`: the member '../escape.txt' would land" in report
+    pages = [p.read_text(encoding="utf-8") for p in (project / "source/speeches").glob("*.md")]
+    assert sum("source_file: raw/traversal.zip!/ok.txt" in page for page in pages) == 1
+
+
 def test_good_speeches_still_build(hostile_book: tuple[Path, str]) -> None:
     project, _ = hostile_book
     pages = {p.stem for p in (project / "_build/site/zh-Hans/speeches").glob("*.html")}
     assert "2010-06-06-laodongju-chuangxianzhengyou" in pages
-    assert len(pages) == 5  # two good speeches, the odd file name, the payload, the CSV row
+    # two good speeches, the odd file name, the payload, the CSV row, the archive's good member
+    assert len(pages) == 6
 
 
 def test_metadata_stays_plain_yaml_strings(hostile_book: tuple[Path, str]) -> None:

@@ -155,8 +155,9 @@ HOSTILE: list[tuple[str, bytes, str]] = [
     (
         "archive.txt",
         b"PK\x03\x04" + bytes(64),
-        "this is a ZIP archive (a .docx must be named .docx), not text; "
-        "move it out of the raw folder",
+        # read as what it is, whatever its name: a damaged archive
+        "not a readable ZIP archive (File is not a zip file); "
+        "unpack it with another tool and import the files",
     ),
     ("binary.txt", bytes(range(256)) * 4, NUL.format(0)),
     ("nul.txt", "讲话。".encode() + b"\x00" + "内容。".encode(), NUL.format(9)),
@@ -182,7 +183,8 @@ HOSTILE: list[tuple[str, bytes, str]] = [
         "columns.csv",
         "title,date\n一,2020-01-01\n".encode(),
         "no text column: the columns are title, date; name the text column one of text, "
-        "full_text, fulltext, content, body, article, 正文, 内容, 全文, or name it with --column "
+        "full_text, fulltext, content, body, article, paragraphs, 正文, 内容, 全文, 中文, "
+        "chinese, zh, or name it with --column "
         "(for example --column text=正文)",
     ),
     ("header-only.csv", b"title,text\n", "the CSV file has a header but no rows"),

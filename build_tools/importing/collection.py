@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -21,9 +21,10 @@ from build_tools.importing.boilerplate import Rules, load_rules
 from build_tools.importing.duplicates import DuplicateFinder
 from build_tools.importing.pages import page_name, unique, warm_up
 from build_tools.importing.pipeline import build_speech, repage
-from build_tools.importing.read import read_path
+from build_tools.importing.read import MEMBER_MARK, read_path
 from build_tools.importing.render import render
 from build_tools.importing.report import Duplicate, ImportReport, Skipped
+from build_tools.importing.review import Row, speech_row, write_review
 from build_tools.importing.state import Entry, ImportState, backup, digest, write_atomic
 from build_tools.records import RawSpeech, Speech
 
@@ -60,6 +61,9 @@ def raw_files(raw_dir: Path) -> list[Path]:
 def _key(raw: RawSpeech, path: Path, raw_dir: Path) -> str:
     """The identity of a raw speech: its path under raw/ (and row)."""
     relative = path.relative_to(raw_dir).as_posix()
+    shown = raw.path.as_posix()
+    if MEMBER_MARK in shown:
+        relative += MEMBER_MARK + shown.split(MEMBER_MARK, 1)[1]
     return f"{relative}:{raw.row}" if raw.row is not None else relative
 
 
@@ -91,6 +95,7 @@ class _Run:
     incomplete: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  #: the review table, one row per speech
 
     @property
     def speeches_dir(self) -> Path:
@@ -124,8 +129,9 @@ class _Run:
         except (OSError, UnicodeDecodeError):
             return True
 
-    def write(self, raw: RawSpeech, key: str, page: str, myst: str) -> None:
-        """Write the page unless a person edited it since the importer last wrote it."""
+    def write(self, raw: RawSpeech, key: str, page: str, myst: str) -> str:
+        """Write the page unless a person edited it since the importer last wrote it; say
+        what became of it (imported, unchanged, kept)."""
         target = self.speeches_dir / f"{page}.md"
         entry = self.state.entries.get(key)
         record = Entry(page, _raw_digest(raw), digest(myst))
@@ -135,8 +141,10 @@ class _Run:
             current = None
         except UnicodeDecodeError:
             current = ""
+        status = "imported"
         if current == myst:
             self.unchanged.append(page)
+            status = "unchanged"
         elif current is None:
             write_atomic(target, myst, current=None)
             self.created.append(page)
@@ -145,7 +153,7 @@ class _Run:
             self.updated.append(page)
         elif entry is not None and entry.raw == record.raw and entry.written == record.written:
             self.unchanged.append(page)  # hand-edited, and the importer has nothing new
-            return
+            return "kept (edited by hand)"
         elif self.force:
             kept = backup(self.source_dir, page, current, self.stamp)
             write_atomic(target, myst, current=current)
@@ -163,8 +171,9 @@ class _Run:
             self.skipped.append(
                 Skipped(str(raw.origin), f"{page}.md edited by hand; kept", error=False)
             )
-            return
+            return "kept (edited by hand)"
         self.state.entries[key] = record
+        return status
 
     def one(self, raw: RawSpeech, path: Path, built: Built) -> None:
         """Place and write one built speech, unless it duplicates one placed before."""
@@ -181,6 +190,7 @@ class _Run:
                 "not published twice"
             )
             self.warnings.append(Warning_("import.duplicate", message, str(raw.origin)))
+            self.rows.append(speech_row("duplicate", str(raw.origin), original_page, speech))
             return
         page, myst = self.place(key, built)
         self.owners[key] = (str(raw.origin), page)
@@ -190,7 +200,12 @@ class _Run:
             self.warnings.append(Warning_(code, message, str(raw.origin)))
         if speech.metadata.incomplete:
             self.incomplete.append(f"{page} ({raw.origin})")
-        self.write(raw, key, page, myst)
+        status = self.write(raw, key, page, myst)
+        self.rows.append(speech_row(status, str(raw.origin), page, speech))
+
+    def skip(self, skipped: Skipped) -> None:
+        self.skipped.append(skipped)
+        self.rows.append(Row("skipped", skipped.origin, notes=(skipped.reason,)))
 
     def report(self) -> ImportReport:
         return ImportReport(
@@ -202,13 +217,16 @@ class _Run:
             incomplete=tuple(self.incomplete),
             duplicates=tuple(self.duplicates),
             warnings=tuple(self.warnings),
+            needs_review=sum(
+                1 for row in self.rows if row.needs_review and row.status != "skipped"
+            ),
         )
 
 
 def _ordered(run: _Run, files: list[Path]) -> list[Path]:
     """Files that already own pages first, so a newcomer never takes an old page's place as
     the original of a duplicate."""
-    known = {key.split(":", 1)[0] for key in run.state.entries}
+    known = {key.split(":", 1)[0].split(MEMBER_MARK, 1)[0] for key in run.state.entries}
     return sorted(files, key=lambda p: p.relative_to(run.raw_dir).as_posix() not in known)
 
 
@@ -220,10 +238,11 @@ def import_collection(
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: bool = True,
+    report_dir: Path | None = None,
 ) -> ImportReport:
     """Import every raw file under ``raw_dir`` into ``source_dir/speeches/<page>.md``.
     ``encoding`` forces the codec of text files; ``mapping`` names the CSV/JSON Lines column
-    of a field (``{"text": "讲稿"}``)."""
+    of a field (``{"text": "讲稿"}``); the review table goes to ``report_dir`` when given."""
     run = _Run(
         raw_dir=raw_dir,
         source_dir=source_dir,
@@ -240,17 +259,21 @@ def import_collection(
             bar.update()
             for outcome in outcomes:
                 if isinstance(outcome, Skipped):
-                    run.skipped.append(outcome)
+                    run.skip(outcome)
                     continue
                 raw, built = outcome
                 try:
                     run.one(raw, path, built)
                 except InputError as error:
-                    run.skipped.append(Skipped(str(error.path or raw.origin), str(error)))
+                    run.skip(Skipped(str(error.path or raw.origin), str(error)))
                 except Exception as error:  # one broken speech must not stop the others
-                    run.skipped.append(Skipped(str(raw.origin), _internal(error)))
+                    run.skip(Skipped(str(raw.origin), _internal(error)))
     run.state.save()
-    return run.report()
+    report = run.report()
+    if report_dir is not None:
+        markdown_path, _ = write_review(report_dir, run.rows)
+        report = replace(report, review=str(markdown_path))
+    return report
 
 
 # -- reading and building, in parallel -----------------------------------------------------

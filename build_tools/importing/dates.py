@@ -35,13 +35,17 @@ ANY_DATE = (
 )
 
 
+#: Full-width digits (１９９３) as older texts and typesetters write them → ASCII.
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def cn_number(text: str) -> int:
     """A number written in Arabic or Chinese digits: ``"十七"`` → 17, ``"一九二四"`` → 1924.
 
     >>> cn_number("二十六"), cn_number("十"), cn_number("一九○○"), cn_number("07")
     (26, 10, 1900, 7)
     """
-    if text.isdigit() and text.isascii():
+    if text.isdigit():  # ASCII or full-width digits (１９９３)
         return int(text)
     if "十" in text:
         tens, _, units = text.partition("十")
@@ -89,9 +93,10 @@ def parse_date(text: str) -> str | None:
 
     >>> parse_date("一九二四年一月十七日在北京"), parse_date("二月十六日在香港")
     ('1924-01-17', '--02-16')
-    >>> parse_date("本文2010-06-06 14:29:16发表")
-    '2010-06-06'
+    >>> parse_date("本文2010-06-06 14:29:16发表"), parse_date("——１９９３年３月１５日")
+    ('2010-06-06', '1993-03-15')
     """
+    text = text.translate(FULLWIDTH_DIGITS)
     candidates = [m for m in (NUMERIC.search(text), WRITTEN.search(text)) if m]
     for match in sorted(candidates, key=lambda m: m.start()):
         if (iso := _from_match(match)) is not None:
@@ -130,3 +135,33 @@ def year_of(date: str | None) -> str | None:
     if not date or date.startswith("--"):
         return None
     return date[:4]
+
+
+# A news report's words for the day it tells of, relative to the day it was published.
+RELATIVE_DAY = re.compile(r"(?P<word>前日|前天|昨日|昨天|今日|今天|今晨|昨晚|昨晨)")
+DAYS_BACK = {"前": 2, "昨": 1, "今": 0}
+# The day of the month a report adds in brackets: 昨日（12日）.
+BRACKET_DAY = re.compile(
+    r"[（(]\s*(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日\s*[）)]"
+)
+
+
+def relative_date(text: str, published: str) -> str | None:
+    """The day a news report's ``昨日`` or ``今日`` (or ``（12日）``) means, given the day it
+    was published.
+
+    >>> relative_date("行政长官昨日（12日）出席典礼", "2023-06-13")
+    '2023-06-12'
+    >>> relative_date("昨日出席", "2023-03-01"), relative_date("出席", "2023-03-01")
+    ('2023-02-28', None)
+    """
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        return None
+    base = datetime.date.fromisoformat(published)
+    if match := BRACKET_DAY.search(text):
+        day = cn_number(match["d"])
+        if 1 <= day <= base.day:
+            return _iso(base.year, base.month, day)
+    if match := RELATIVE_DAY.search(text):
+        return (base - datetime.timedelta(days=DAYS_BACK[match["word"][0]])).isoformat()
+    return None

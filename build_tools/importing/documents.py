@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from build_tools.errors import InputError
@@ -37,8 +38,85 @@ VOID = frozenset(
 )
 
 
-def read_docx(data: bytes) -> tuple[str, str | None]:
-    """The paragraphs of a .docx, one a line, and the text of a paragraph styled *Title*."""
+@dataclass(frozen=True)
+class DocxText:
+    text: str  #: the paragraphs, one a line
+    title: str | None  #: a paragraph styled *Title*
+    marked: tuple[tuple[int, str], ...]  #: (rank, text) of paragraphs Word marks as headings
+
+
+#: A paragraph at most this long may be a heading marked only by bold or centring.
+EMPHASIS_HEADING_MAX = 40
+#: …when the paragraph after it is at least this long (a heading introduces a body)…
+BODY_MIN = 40
+#: …and a paragraph this long came before it (above it stand title, dateline and speaker).
+SEEN_BODY = 60
+# Sentence-final punctuation: a heading has none.
+SENTENCE_END = re.compile(r"[。！？；!?;…]|[：:，,、]$")
+# "Heading 2", "标题 2", "heading2": the level Word's built-in heading styles give.
+HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _outline_level(element: object) -> int | None:
+    """``<w:outlineLvl w:val="0">`` of a paragraph's or style's properties → 1-based level."""
+    found = element.find(f"{W_NS}pPr/{W_NS}outlineLvl")  # type: ignore[attr-defined]
+    if found is None:
+        return None
+    value = found.get(f"{W_NS}val")
+    return int(value) + 1 if value and value.isdigit() and int(value) < 9 else None
+
+
+def _style_chain(style: object) -> list[object]:
+    chain = []
+    while style is not None and len(chain) < 10:
+        chain.append(style)
+        style = getattr(style, "base_style", None)
+    return chain
+
+
+def _heading_rank(paragraph: object) -> int | None:
+    """The level Word gives a paragraph: a heading style, or an outline level set on the
+    paragraph or its style."""
+    styles = _style_chain(paragraph.style)  # type: ignore[attr-defined]
+    for style in styles:
+        if match := HEADING_STYLE.match(style.name or ""):
+            return int(match[1])
+    if (level := _outline_level(paragraph._element)) is not None:  # type: ignore[attr-defined]
+        return level
+    for style in styles:
+        if (level := _outline_level(style.element)) is not None:
+            return level
+    return None
+
+
+def _emphasised(paragraph: object) -> bool:
+    """Every run of text bold (directly or by style), or the paragraph centred."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    styles = _style_chain(paragraph.style)  # type: ignore[attr-defined]
+    alignment = paragraph.alignment  # type: ignore[attr-defined]
+    for style in styles:
+        if alignment is not None:
+            break
+        alignment = style.paragraph_format.alignment
+    if alignment == WD_ALIGN_PARAGRAPH.CENTER:
+        return True
+    style_bold = next((s.font.bold for s in styles if s.font.bold is not None), False)
+    runs = [run for run in paragraph.runs if run.text.strip()]  # type: ignore[attr-defined]
+    return bool(runs) and all(
+        run.bold
+        or (run.bold is None and (run.style is not None and run.style.font.bold))
+        or (run.bold is None and style_bold)
+        for run in runs
+    )
+
+
+def read_docx(data: bytes) -> DocxText:
+    """The paragraphs of a .docx, one a line, the text of a paragraph styled *Title*, and the
+    paragraphs Word marks as headings: by style or outline level (rank = that level), or by
+    bold or centring alone (rank 0) when short, no sentence, and followed by a long paragraph
+    after a long paragraph has come (the title block above the speech is not its outline)."""
     try:
         import docx  # python-docx; imported here so plain-text imports never load lxml
 
@@ -52,15 +130,33 @@ def read_docx(data: bytes) -> tuple[str, str | None]:
     except Exception as error:  # lxml raises its own XMLSyntaxError for a corrupt part
         raise InputError(BROKEN_DOCX.format(problem=f"{type(error).__name__}: {error}")) from None
     title = None
-    lines = []
+    lines: list[str] = []
+    ranks: list[int | None] = []
     for paragraph in document.paragraphs:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         text = paragraph.text
-        if title is None and style.lower() == "title" and text.strip():
+        if title is None and style.lower() in ("title", "标题") and text.strip():
             title = text.strip()
             continue
         lines.append(text)
-    return "\n".join(lines), title
+        stripped = text.strip()
+        rank = None
+        if stripped and len(stripped) <= 2 * EMPHASIS_HEADING_MAX:
+            rank = _heading_rank(paragraph)
+            if rank is None and len(stripped) <= EMPHASIS_HEADING_MAX and _emphasised(paragraph):
+                rank = 0
+        ranks.append(rank)
+    marked = []
+    seen_body = False
+    for index, (line, rank) in enumerate(zip(lines, ranks, strict=True)):
+        stripped = line.strip()
+        after = next((n.strip() for n in lines[index + 1 :] if n.strip()), "")
+        heading_like = rank is not None and not SENTENCE_END.search(stripped)
+        if heading_like and (rank or (seen_body and len(after) >= BODY_MIN)):
+            marked.append((rank or 0, stripped))
+        if len(stripped) >= SEEN_BODY:
+            seen_body = True
+    return DocxText("\n".join(lines), title, tuple(marked))
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -133,18 +229,58 @@ class _TextExtractor(HTMLParser):
         self.current.append(re.sub(r"[ \t\r\n]+", " ", data))
 
 
-def read_html(text: str) -> tuple[str, str | None]:
-    """The main text of a page, one block a line, and its title (the first ``<h1>``, else the
-    ``<title>`` without the site name)."""
+@dataclass(frozen=True)
+class Page:
+    text: str  #: the main text, one block a line
+    title: str | None  #: the page's title (the first <h1>, else <title> less the site name)
+    date: str | None  #: the date the page gives for itself: when it was published
+
+
+#: trafilatura's text is used unless our own reading of the main part holds this much more
+#: Chinese text (trafilatura judged a part of the speech to be boilerplate).
+RECALL_MARGIN = 1.15
+
+
+def _han_count(text: str) -> int:
+    return sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+
+
+def _own_reading(text: str) -> tuple[str, str | None]:
     parser = _TextExtractor()
     parser.feed(text)
     parser.close()
     parser.flush()
     main = [line for line, in_main in parser.lines if in_main]
     chosen = main if sum(len(line) for line in main) >= 100 else [line for line, _ in parser.lines]
-    if not chosen:
-        raise InputError(NO_HTML_TEXT)
     title = parser.h1
     if not title and parser.title:
         title = TITLE_SEPARATOR.split(parser.title)[0].strip() or None
     return "\n".join(chosen), title
+
+
+def read_html(text: str) -> Page:
+    """The main text, title and date of a saved web page, by trafilatura (built for this:
+    it knows portals' menus, footers and Word's exported markup); our own block reading of the
+    page's main element stands in when trafilatura finds nothing or drops much of the text."""
+    own, own_title = _own_reading(text)
+    extracted = None
+    try:
+        import trafilatura
+
+        extracted = trafilatura.bare_extraction(
+            text, with_metadata=True, favor_recall=True, include_tables=True,
+            include_comments=False, deduplicate=False,
+        )  # fmt: skip
+    except Exception:  # trafilatura on a page it cannot parse: our reading still serves
+        extracted = None
+    body = getattr(extracted, "text", None) or ""
+    title = getattr(extracted, "title", None) or None
+    date = getattr(extracted, "date", None) or None
+    if not body.strip() or _han_count(own) > RECALL_MARGIN * _han_count(body):
+        body = own
+    if not body.strip():
+        raise InputError(NO_HTML_TEXT)
+    title = own_title if own_title and (not title or title.startswith("<")) else title
+    if title:
+        title = TITLE_SEPARATOR.split(title)[0].strip() or None
+    return Page(body, title, date)

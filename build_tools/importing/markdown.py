@@ -21,6 +21,12 @@ EMPHASIS = re.compile(r"(?<![\\*])(\*\*|\*|__)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
 # Images carry no text; a link keeps its text and loses its target.
 IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 LINK = re.compile(r"(?<!!)\[([^\]\n^][^\]\n]*)\]\([^)\n]*\)")
+# Raw HTML in Markdown is markup, not text: a figure's caption is a photo credit, other tags
+# (<figure>, <img>, <br>) carry no words.
+FIGCAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption>", re.IGNORECASE | re.DOTALL)
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# A blog engine's shortcode embedding media: {{< video src="…" >}}, {{% note %}}.
+SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
 # A backslash escape of ASCII punctuation, as Markdown defines it.
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -55,5 +61,9 @@ def from_markdown(lines: list[str]) -> tuple[list[str], tuple[Footnote, ...]]:
 
 
 def _plain(text: str) -> str:
+    if "{{" in text:
+        text = SHORTCODE.sub("", text)
+    if "<" in text:
+        text = HTML_TAG.sub("", FIGCAPTION.sub("", text))
     text = LINK.sub(r"\1", IMAGE.sub("", text))
     return ESCAPE.sub(r"\1", EMPHASIS.sub(r"\2", text))

@@ -27,8 +27,12 @@ def _segmenter():
 
 
 def warm_up() -> None:
-    """Load the word list now (before forking workers that would each load it)."""
+    """Load the word list and the part-of-speech tagger now (before forking workers that
+    would each load them)."""
+    from build_tools.importing.speakers import is_name
+
     _segmenter()
+    is_name("李克强")
 
 
 def _words(title: str) -> list[str]:

@@ -6,7 +6,12 @@ from dataclasses import replace
 
 from build_tools.errors import InputError
 from build_tools.importing import markdown as md
-from build_tools.importing.boilerplate import Rules, rules_near, strip_boilerplate
+from build_tools.importing.boilerplate import (
+    Rules,
+    cut_glued_credit,
+    rules_near,
+    strip_boilerplate,
+)
 from build_tools.importing.clean import (
     FOOTNOTE_CLOSE,
     FOOTNOTE_OPEN,
@@ -26,12 +31,24 @@ from build_tools.importing.pages import page_name
 from build_tools.importing.read import is_markdown
 from build_tools.importing.render import render
 from build_tools.importing.script import detect_script
-from build_tools.importing.structure import anchored, ends_mid_sentence, outline, paragraphs
+from build_tools.importing.structure import (
+    anchored,
+    ends_mid_sentence,
+    join_wrapped_headings,
+    outline,
+    paragraphs,
+    shaped_headings,
+    squeeze,
+)
 from build_tools.importing.tables import ROW_ERROR
-from build_tools.records import Footnote, Heading, RawSpeech, Speech
+from build_tools.records import Appendix, Footnote, Heading, RawSpeech, Speech
 
 ONLY_TITLE = "the file holds only a title ({title}) and no speech text; add the text"
 NO_TEXT = "no speech text is left once the site's boilerplate is removed"
+#: Kinds of input whose lines are paragraphs already (a document's, a memory's segments).
+PER_LINE = frozenset({"docx", "tmx"})
+#: A line starting an appendix is short: a heading, not a sentence mentioning 附件.
+APPENDIX_TITLE_MAX = 30
 
 
 def warning(code: str, message: str) -> str:
@@ -53,18 +70,22 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
     """``convert_raw`` without the rendering: the cleaned, structured Speech."""
     if problem := raw.fields.get(ROW_ERROR):
         raise InputError(str(problem), path=raw.origin)
-    markdown = is_markdown(raw.path)
+    markdown = is_markdown(raw)
+    rules = rules or rules_near(raw.path)
     stem = stem_fields(raw.path.stem)
     known_title = one_line(raw.sidecar.get("title")) or one_line(raw.fields.get("title"))
+    fallback_title = one_line(raw.fields.get("post_title")) or one_line(
+        raw.fields.get("page_title")
+    )
     lines = clean_text(raw.text).split("\n")
     marked_notes: tuple[Footnote, ...] = ()
     if markdown:
         lines, marked_notes = md.from_markdown(lines)
     first = next((line.strip() for line in lines if line.strip()), None)
-    lines, found = strip_boilerplate(
-        lines, rules or rules_near(raw.path), title=known_title or first
+    lines, found = strip_boilerplate(lines, rules, title=known_title or first)
+    lines, head = read_head(
+        lines, known_title=known_title, markdown=markdown, fallback_title=fallback_title
     )
-    lines, head = read_head(lines, known_title=known_title, markdown=markdown)
     found = {**found, **head}
     title = known_title or found.get("title") or stem["title"]
     squeezed = "".join(title.split())
@@ -76,7 +97,12 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
             lines = body
         else:
             notes = []
-    texts = paragraphs(lines, markdown=markdown)
+    texts = paragraphs(lines, markdown=markdown, per_line=raw.kind in PER_LINE)
+    if texts:
+        texts[-1] = cut_glued_credit(texts[-1], rules)
+    texts, appendices = split_appendices(texts, rules)
+    if raw.kind in PER_LINE:
+        texts = join_wrapped_headings(texts)
     if not texts:
         problem = ONLY_TITLE.format(title=title) if "title" in found else NO_TEXT
         raise InputError(problem, path=raw.origin)
@@ -88,7 +114,10 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
         Footnote(note.number, normalise_punctuation(note.text))
         for note in footnotes or marked_notes
     )
-    items = outline(texts, markdown=markdown)
+    marked = {squeeze(normalise_punctuation(text)): rank for rank, text in raw.marked}
+    if not markdown and not marked:
+        marked = shaped_headings(texts)
+    items = outline(texts, markdown=markdown, marked=marked)
     cut = ends_mid_sentence(items)
     metadata = merge_metadata(
         sidecar=raw.sidecar,
@@ -99,6 +128,7 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
         encoding=raw.encoding,
         script=detect_script(raw.text),
         incomplete=cut is not None,
+        kind=raw.kind,
     )
     warnings = list(raw.warnings)
     if metadata.incomplete and cut is not None:
@@ -108,7 +138,38 @@ def build_speech(raw: RawSpeech, *, page: str | None = None, rules: Rules | None
     if note_problem:
         warnings.append(warning("footnotes", note_problem))
     page = page or page_name(metadata.title, metadata.date)
-    return Speech(metadata, anchored(items, page), footnotes, tuple(warnings))
+    appendices = tuple(
+        Appendix(
+            normalise_punctuation(a.title), tuple(normalise_punctuation(t) for t in a.paragraphs)
+        )
+        for a in appendices
+    )
+    return Speech(
+        metadata,
+        anchored(items, page),
+        footnotes,
+        tuple(warnings),
+        appendices=appendices,
+        translation=raw.translation,
+    )
+
+
+def split_appendices(texts: list[str], rules: Rules) -> tuple[list[str], list[Appendix]]:
+    """Matter appended after the speech, from a line that starts it (名词解释, 附件1) in the
+    second half of the text to the end: kept apart, never taken for the speech's outline."""
+    total = sum(len(text) for text in texts)
+    seen = 0
+    for index, text in enumerate(texts):
+        if (
+            index
+            and seen * 2 >= total
+            and len(text) <= APPENDIX_TITLE_MAX
+            and any(p.search(text.strip()) for p in rules.appendix_starts)
+        ):
+            rest = tuple(t for t in texts[index + 1 :] if t.strip())
+            return texts[:index], [Appendix(text.strip(), rest)]
+        seen += len(text)
+    return texts, []
 
 
 def repage(speech: Speech, page: str) -> Speech:
@@ -143,6 +204,9 @@ def speech_to_json(speech: Speech, myst: str, *, page: str | None = None) -> dic
             for h in speech.headings
         ],
         "footnotes": len(speech.footnotes),
+        "appendices": [a.title for a in speech.appendices],
+        "translation": len(speech.translation),
+        "origins": dict(getattr(meta, "origins", ())),
         "warnings": list(speech.warnings),
     }
     for key in EXTRA_FIELDS:

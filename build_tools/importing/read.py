@@ -12,14 +12,14 @@ from pathlib import Path
 import yaml
 
 from build_tools.errors import InputError
-from build_tools.importing import documents, tables
+from build_tools.importing import archives, bilingual, documents, tables
 from build_tools.importing.decode import decode
+from build_tools.importing.sniff import MARKDOWN_SUFFIXES, sniff
+from build_tools.importing.tables import ROW_ERROR
 from build_tools.records import METADATA_FIELDS, RawSpeech
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".myst"})
-TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
-JSON_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+#: Where an archive member's name starts in its provenance: ``raw/a.zip!/member.docx``.
+MEMBER_MARK = "!/"
 SIDECAR_SUFFIXES = (".yml", ".yaml")
 #: Metadata keys a sidecar or front matter may set, besides METADATA_FIELDS.
 EXTRA_KEYS = frozenset({"speaker_role", "publisher", "editor", "published"})
@@ -36,6 +36,22 @@ NOT_A_MAPPING = "{what} must be a mapping of metadata fields (title: ..., date: 
 
 # YAML front matter: "---" on the first line, the block, then "---" (or "...") on its own line.
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# Hexo's front matter: key: value lines from the first line on, closed by "---" alone.
+HEXO_FRONT_MATTER = re.compile(
+    r"\A(?P<yaml>(?:title|date):[^\n]*\n(?:(?:(?:[A-Za-z_][\w-]*:|[ \t]*-[ \t])[^\n]*)?\n){0,40}?)"
+    r"---[ \t]*(?:\n|\Z)"
+)
+# Hugo's TOML front matter between "+++" lines.
+TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(?P<toml>.*?\n)\+\+\+[ \t]*(?:\n|\Z)", re.S)
+#: Front-matter keys of blog engines, and the field each is kept as. A post's own title and
+#: date are the post's: the speech's title and date in the text win over them.
+#: (None so far: a post's categories and author are the blog's, not the speech's.)
+POST_KEYS: dict[str, str] = {}
+#: Keys only a blog engine's front matter has (Jekyll, Hugo, Hexo): the file is a post.
+POST_ONLY_KEYS = frozenset(
+    {"layout", "categories", "permalink", "draft", "slug", "lastmod", "excerpt", "comments"}
+    | {"aliases", "summary", "description", "author", "authors", "weight", "url", "type"}
+)
 
 
 def display_path(path: Path) -> Path:
@@ -91,17 +107,51 @@ def read_sidecar(path: Path) -> dict[str, object]:
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """YAML front matter of a Markdown/MyST file → (fields, body)."""
-    match = FRONT_MATTER.match(text.lstrip("\ufeff"))
+    """YAML (or Hugo's TOML) front matter of a Markdown/MyST file → (fields, body)."""
+    text = text.lstrip("\ufeff")
+    if text.startswith(("---\r\n", "+++\r\n")):
+        text = text.replace("\r\n", "\n")  # Windows line ends
+    if match := TOML_FRONT_MATTER.match(text):
+        import tomllib
+
+        try:
+            data = tomllib.loads(match["toml"])
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(f"the front matter is not valid TOML ({error})") from None
+        return _post_fields(data), text[match.end() :]
+    match = FRONT_MATTER.match(text) or HEXO_FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    try:
+        raw = yaml.safe_load(match["yaml"])
+    except yaml.YAMLError:
+        raw = None
     fields = _yaml_mapping(match["yaml"], "the front matter")
-    return {k: _plain(v) for k, v in fields.items()}, text.lstrip("\ufeff")[match.end() :]
+    if isinstance(raw, dict) and POST_ONLY_KEYS & {str(k).lower() for k in raw}:
+        fields = {k: v for k, v in fields.items() if k not in ("title", "date")}
+        fields = {**fields, **_post_fields(raw)}
+    return {k: _plain(v) for k, v in fields.items()}, text[match.end() :]
+
+
+def _post_fields(data: dict[object, object]) -> dict[str, object]:
+    """A blog post's front matter: its categories and author as fields; its title and date as
+    the post's (``post_title``, ``published``), which the speech's own win over."""
+    fields: dict[str, object] = {}
+    for key, value in data.items():
+        key = str(key).lower()
+        if key in ("title", "date"):
+            fields["post_title" if key == "title" else "published"] = _plain(value)
+        elif (target := POST_KEYS.get(key)) and value:
+            fields[target] = value[0] if isinstance(value, list) and value else value
+        elif _known(key) and key not in fields:
+            fields[key] = _plain(value)
+    return fields
 
 
 def _read_text(data: bytes, path: Path, encoding: str | None) -> list[RawSpeech]:
     decoded = decode(data, encoding=encoding)
-    return [RawSpeech(path=path, text=decoded.text, encoding=decoded.encoding)]
+    text, translation = bilingual.split_interleaved(decoded.text)
+    return [RawSpeech(path=path, text=text, encoding=decoded.encoding, translation=translation)]
 
 
 def _read_markdown(data: bytes, path: Path, encoding: str | None) -> list[RawSpeech]:
@@ -109,40 +159,152 @@ def _read_markdown(data: bytes, path: Path, encoding: str | None) -> list[RawSpe
     fields, body = split_front_matter(decoded.text)
     if not body.strip():
         raise InputError("the file holds front matter but no text")
-    return [RawSpeech(path=path, text=body, encoding=decoded.encoding, fields=fields)]
+    body, translation = bilingual.split_interleaved(body)
+    return [
+        RawSpeech(
+            path=path,
+            text=body,
+            encoding=decoded.encoding,
+            fields=fields,
+            kind="markdown",
+            translation=translation,
+        )
+    ]
 
 
 def _read_docx(data: bytes, path: Path, encoding: str | None) -> list[RawSpeech]:
     if not data:
         raise InputError("the file is empty; there is nothing to import")
-    text, title = documents.read_docx(data)
-    if not text.strip():
+    document = documents.read_docx(data)
+    if not document.text.strip():
         raise InputError("the document holds no text")
-    fields: dict[str, object] = {"title": title} if title else {}
-    return [RawSpeech(path=path, text=text, encoding="utf-8", fields=fields)]
+    fields: dict[str, object] = {"title": document.title} if document.title else {}
+    text, translation = bilingual.split_interleaved(document.text)
+    return [
+        RawSpeech(
+            path=path,
+            text=text,
+            encoding="utf-8",
+            fields=fields,
+            marked=document.marked,
+            kind="docx",
+            translation=translation,
+        )
+    ]
 
 
 def _read_html(data: bytes, path: Path, encoding: str | None) -> list[RawSpeech]:
     decoded = decode(data, encoding=encoding, declared=documents.declared_charset(data))
-    text, title = documents.read_html(decoded.text)
-    fields: dict[str, object] = {"title": title} if title else {}
-    return [RawSpeech(path=path, text=text, encoding=decoded.encoding, fields=fields)]
+    page = documents.read_html(decoded.text)
+    fields: dict[str, object] = {"page_title": page.title} if page.title else {}
+    if page.date:
+        fields["published"] = page.date
+    text, translation = bilingual.split_interleaved(page.text)
+    return [
+        RawSpeech(
+            path=path,
+            text=text,
+            encoding=decoded.encoding,
+            fields=fields,
+            kind="html",
+            translation=translation,
+        )
+    ]
+
+
+def _read_tmx(data: bytes, path: Path, encoding: str | None) -> list[RawSpeech]:
+    memory = bilingual.read_tmx(data)
+    return [
+        RawSpeech(
+            path=path, text=memory.text, encoding="utf-8", kind="tmx", translation=memory.other
+        )
+    ]
 
 
 def _read_table(
-    data: bytes, path: Path, encoding: str | None, mapping: Mapping[str, str] | None
+    data: bytes, path: Path, encoding: str | None, mapping: Mapping[str, str] | None, kind: str
 ) -> list[RawSpeech]:
     decoded = decode(data, encoding=encoding)
     text = decoded.text.lstrip("\ufeff")
-    if path.suffix.lower() in TABLE_SUFFIXES:
+    if kind == "table":
         return tables.read_csv(text, path, decoded.encoding, mapping)
     return tables.read_json_lines(text, path, decoded.encoding, mapping)
+
+
+def _read_archive(
+    data: bytes, path: Path, encoding: str | None, mapping: Mapping[str, str] | None
+) -> list[RawSpeech]:
+    """Each member read as if it were a file in raw/, named ``archive.zip!/member``; a
+    member's sidecar (``member.yml`` beside it in the archive) applies to it."""
+    found = list(archives.members(data))
+    sidecars = {
+        m.name.rsplit(".", 1)[0]: m
+        for m in found
+        if m.problem is None and m.name.lower().endswith(SIDECAR_SUFFIXES)
+    }
+    speeches: list[RawSpeech] = []
+    for member in found:
+        shown = Path(f"{path.as_posix()}{MEMBER_MARK}{member.name}")
+        if member.name.lower().endswith(SIDECAR_SUFFIXES) and member.problem is None:
+            continue
+        if member.name.rsplit("/", 1)[-1] in ("SOURCES.md", "README", "README.md", "LICENSE"):
+            continue
+        if member.problem is not None:
+            speeches.append(_refused(shown, member.problem))
+            continue
+        try:
+            read = read_bytes(member.data, shown, encoding=encoding, mapping=mapping)
+            side = sidecars.get(member.name.rsplit(".", 1)[0])
+            if side is not None:
+                sidecar = _yaml_mapping(
+                    side.data.decode("utf-8-sig", errors="replace"), "the sidecar"
+                )
+                read = [
+                    replace(s, sidecar={k: _plain(v) for k, v in sidecar.items()}) for s in read
+                ]
+        except InputError as error:
+            speeches.append(_refused(shown, str(error)))
+            continue
+        speeches.extend(read)
+    if not speeches:
+        raise InputError("the archive holds no files")
+    return speeches
+
+
+def _refused(path: Path, problem: str) -> RawSpeech:
+    """A placeholder the pipeline reports as skipped, with the reason."""
+    return RawSpeech(path=path, text="", encoding="", fields={ROW_ERROR: problem})
+
+
+def read_bytes(
+    data: bytes,
+    shown: Path,
+    *,
+    encoding: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> list[RawSpeech]:
+    """The speeches in one file's bytes, by what the bytes are (not by the name ``shown``)."""
+    kind = sniff(data, shown.suffix)
+    if kind == "zip":
+        if MEMBER_MARK in shown.as_posix():
+            raise InputError("an archive inside an archive is not unpacked; unpack it first")
+        return _read_archive(data, shown, encoding, mapping)
+    if kind in ("table", "json"):
+        return _read_table(data, shown, encoding, mapping, kind)
+    readers = {
+        "docx": _read_docx,
+        "html": _read_html,
+        "tmx": _read_tmx,
+        "markdown": _read_markdown,
+    }
+    return readers.get(kind, _read_text)(data, shown, encoding)
 
 
 def read_path(
     path: Path, *, encoding: str | None = None, mapping: dict[str, str] | None = None
 ) -> list[RawSpeech]:
-    """Read one raw file into one RawSpeech per speech (one per row for CSV / JSON Lines).
+    """Read one raw file into one RawSpeech per speech (one per row for CSV / JSON Lines, one
+    per member of an archive).
 
     ``encoding`` forces the codec of text files; ``mapping`` maps fields to CSV/JSON column
     names (``{"text": "正文"}``). Raises InputError, naming the file, when it cannot be used.
@@ -162,19 +324,9 @@ def read_path(
         raise InputError("permission denied; make the file readable", path=shown) from None
     except OSError as error:
         raise InputError(f"cannot read the file: {error.strerror or error}", path=shown) from None
-    suffix = path.suffix.lower()
     try:
         sidecar = read_sidecar(path)
-        if suffix in TABLE_SUFFIXES or suffix in JSON_SUFFIXES:
-            speeches = _read_table(data, shown, encoding, mapping)
-        elif suffix == ".docx":
-            speeches = _read_docx(data, shown, encoding)
-        elif suffix in HTML_SUFFIXES:
-            speeches = _read_html(data, shown, encoding)
-        elif suffix in MARKDOWN_SUFFIXES:
-            speeches = _read_markdown(data, shown, encoding)
-        else:
-            speeches = _read_text(data, shown, encoding)
+        speeches = read_bytes(data, shown, encoding=encoding, mapping=mapping)
     except InputError as error:
         if error.path is None:
             error.path = shown
@@ -182,6 +334,8 @@ def read_path(
     return [replace(speech, sidecar=sidecar) for speech in speeches] if sidecar else speeches
 
 
-def is_markdown(path: Path) -> bool:
-    """Whether the file's text is Markdown (``#`` headings, ``---`` rules, backslash escapes)."""
-    return path.suffix.lower() in MARKDOWN_SUFFIXES
+def is_markdown(raw: RawSpeech) -> bool:
+    """Whether the text is Markdown (``#`` headings, ``---`` rules, backslash escapes)."""
+    return raw.kind == "markdown" or (
+        raw.kind == "text" and raw.path.suffix.lower() in MARKDOWN_SUFFIXES
+    )

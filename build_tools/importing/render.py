@@ -133,6 +133,35 @@ def render(speech: Speech) -> str:
                 render_lead(block.lead, block.text) if block.lead else escape_paragraph(block.text)
             )
             lines += [text, ""]
+    for appendix in speech.appendices:
+        lines += appendix_block(appendix.title, appendix.paragraphs, "appendix")
+    if speech.translation:
+        lines += appendix_block(TRANSLATION_TITLE, speech.translation, "translation")
     for note in speech.footnotes:
         lines += [f"[^{note.number}]: {escape_paragraph(note.text)}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+#: The label of the parallel translation (in the reader's language: it is a book label).
+TRANSLATION_TITLE = "English translation"
+
+
+def appendix_block(title: str, paragraphs: tuple[str, ...], kind: str) -> list[str]:
+    """Matter kept apart from the speech: a container (class ``appendix`` or ``translation``)
+    whose title is bold text, not a heading, so it never enters the speech's outline.
+
+    >>> print("\\n".join(appendix_block("名词解释", ("1.稳就业：……",), "appendix")))
+    ::::{container} appendix
+    <BLANKLINE>
+    **名词解释**
+    <BLANKLINE>
+    1\\.稳就业：……
+    <BLANKLINE>
+    ::::
+    <BLANKLINE>
+    """
+    lines = [f"::::{{container}} {kind}", ""]
+    lines += [f"**{escape_text(title)}**", ""]
+    for paragraph in paragraphs:
+        lines += [escape_paragraph(paragraph), ""]
+    return [*lines, "::::", ""]

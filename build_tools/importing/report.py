@@ -38,6 +38,8 @@ class ImportReport:
     incomplete: tuple[str, ...] = ()  #: pages of texts that stop mid-sentence
     duplicates: tuple[Duplicate, ...] = ()
     warnings: tuple[Warning_, ...] = field(default_factory=tuple)
+    needs_review: int = 0  #: speeches whose row in the review table asks for a look
+    review: str | None = None  #: where the review table was written
 
     @property
     def imported(self) -> tuple[str, ...]:
@@ -86,4 +88,10 @@ class ImportReport:
                 lines.append(f"  … and {len(self.warnings) - SHOWN} more")
         else:
             lines.append("warnings: 0")
+        if self.review:
+            lines.append(
+                f"review: {self.needs_review} of the speeches "
+                f"need{'s' if self.needs_review == 1 else ''} a look; the table is "
+                f"{self.review} (a sidecar name.yml fixes a field)"
+            )
         return "\n".join(lines)

@@ -17,6 +17,7 @@ MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+#+
 _CN_NUMBER = "[一二三四五六七八九十百零〇]{1,4}"
 #: Outline numbering and the heading level it gives, outermost first.
 NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(f"^第{_CN_NUMBER}(?:部分|篇|章)")),  # 第一部分 above 一、
     (2, re.compile(f"^{_CN_NUMBER}、")),  # 一、
     (3, re.compile(f"^[（(]{_CN_NUMBER}[）)]")),  # （一） (一)
     (4, re.compile(r"^\d{1,3}(?:[.．](?![\d.．])|、)")),  # 1. 1、 — not 1.5亿 or 2021.3
@@ -24,7 +25,7 @@ NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
     (6, re.compile("^[①-⑳]")),  # ①
 )
 #: The characters an outline number can start with, to rule most lines out at once.
-NUMBER_STARTS = frozenset("一二三四五六七八九十百零〇（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+NUMBER_STARTS = frozenset("第一二三四五六七八九十百零〇（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 WRAPPED_MIN = 20  #: columns: shorter lines are a list or verse, not a wrapped paragraph
 HEADING_MAX = 50  #: a longer numbered line is a paragraph
 LEAD_MAX = 60  #: a longer first sentence is not bolded as a lead
@@ -101,11 +102,16 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
-def paragraphs(raw_lines: list[str], *, markdown: bool = False) -> list[str]:
+def paragraphs(
+    raw_lines: list[str], *, markdown: bool = False, per_line: bool = False
+) -> list[str]:
     """Group lines into paragraphs; a blank line always ends one. A text is read as one of:
     indented (an indented line starts a paragraph, others continue it), hard-wrapped at a
     fixed width, wrapped anywhere (most lines stop mid-sentence: a line continues until one
-    ends a sentence), or one paragraph per line."""
+    ends a sentence), or one paragraph per line (always, with ``per_line``: a document's
+    paragraphs are its lines)."""
+    if per_line:
+        return [text for line in raw_lines if (text := line.strip(f" {IDEOGRAPHIC_SPACE}"))]
     lines = [
         _Line(text := line.strip(f" {IDEOGRAPHIC_SPACE}"), bool(INDENT.match(line)), _width(text))
         for line in raw_lines
@@ -177,11 +183,25 @@ class Outlined:
     lead: str | None = None
 
 
-def outline(texts: list[str], *, markdown: bool = False) -> list[Outlined]:
+def squeeze(text: str) -> str:
+    """Text without whitespace, for comparing lines."""
+    return "".join(text.split())
+
+
+def outline(
+    texts: list[str], *, markdown: bool = False, marked: dict[str, int] | None = None
+) -> list[Outlined]:
     """Headings where a numbered line is short and no sentence; a numbered first sentence
     followed by more text becomes that paragraph's lead, for a numbering level only when every
     lead of that level is short (siblings look alike). Levels never skip: a heading is one
-    level below the nearest heading of an outer numbering (a lone （一） is level 2)."""
+    level below the nearest heading of an outer numbering (a lone （一） is level 2).
+
+    ``marked`` maps (squeezed) paragraphs the container marked as headings to their rank:
+    a Word heading level, or 0 for bold or centring alone. Unnumbered marked headings are
+    the outermost level when the first of them comes before any numbered heading, else they
+    sit inside the numbered heading before them."""
+    marked = marked or {}
+    outer_unnumbered: bool | None = None
     leads: dict[int, bool] = {}
     for text in texts:
         if (natural := numbering_level(text)) is not None and not is_heading_text(text):
@@ -197,6 +217,12 @@ def outline(texts: list[str], *, markdown: bool = False) -> list[Outlined]:
             heading, text = max(2, len(match["marks"])), match["text"]
         elif natural is not None and is_heading_text(text):
             heading = natural
+        elif (rank := marked.get(squeeze(text))) is not None and is_heading_text(text):
+            if rank == 0:
+                if outer_unnumbered is None:
+                    outer_unnumbered = not open_headings
+                rank = 1 if outer_unnumbered or not open_headings else open_headings[-1][0] + 1
+            heading = rank
         lead = FIRST_SENTENCE.match(text) if natural is not None and heading is None else None
         if heading is not None:
             while open_headings and open_headings[-1][0] >= heading:
@@ -208,6 +234,74 @@ def outline(texts: list[str], *, markdown: bool = False) -> list[Outlined]:
             out.append(Outlined(text[lead.end() :], lead=lead[0]))
         else:
             out.append(Outlined(text))
+    return out
+
+
+#: A heading told by shape alone is at most this long, and the paragraph after it at least
+#: this long; the text must have at least SHAPED_MIN of them (one short line is no outline).
+SHAPED_MAX = 30
+SHAPED_BODY = 60
+SHAPED_MIN = 2
+# What a shaped heading may not start with: a dash (a list item), a bracket, a greeting.
+NOT_SHAPED = re.compile(r"^(?:[—―\-(（【\[]|各位|同志|女士|先生|朋友|谢谢)")
+# A paragraph that ends a sentence: what comes before a heading.
+ENDS_SENTENCE = re.compile(r"[。！？!?…][”’」』）)]*$")
+
+
+def shaped_headings(texts: list[str]) -> dict[str, int]:
+    """Headings without a number, told by their shape: a short line, no sentence, after a
+    finished sentence and before a long paragraph (the part headings of a report: 2024年工作
+    回顾), when the first of them comes before any 一、 heading (so they are the outer parts).
+    Returned as ``outline``'s ``marked`` (rank 0).
+
+    >>> long = "过去一年，全省经济运行稳中向好，各项事业取得新进展，人民生活水平持续提高。" * 2
+    >>> shaped_headings(["各位代表：", "2024年工作回顾", long, "2025年工作安排", long])
+    {'2024年工作回顾': 0, '2025年工作安排': 0}
+    """
+    numbered = next((i for i, text in enumerate(texts) if numbering_level(text) == 2), None)
+    found: dict[str, int] = {}
+    for index, text in enumerate(texts[:-1]):
+        if numbered is not None and not found and index > numbered:
+            return {}  # the outline is numbered; short lines inside it are not its parts
+        before = texts[index - 1] if index else ""
+        if (
+            len(text) <= SHAPED_MAX
+            and numbering_level(text) is None
+            and is_heading_text(text)
+            and not NOT_SHAPED.match(text)
+            and (not before or ENDS_SENTENCE.search(before) or before.endswith(("：", ":")))
+            and len(texts[index + 1]) >= SHAPED_BODY
+        ):
+            found[squeeze(text)] = 0
+    return found if len(found) >= SHAPED_MIN else {}
+
+
+def join_wrapped_headings(texts: list[str]) -> list[str]:
+    """A numbered heading a document wrapped into two paragraphs (三、持续提升政府 /
+    治理效能和服务水平) is joined again: the second part is short, no sentence and no number,
+    and a long paragraph follows it.
+
+    >>> join_wrapped_headings(["三、持续提升政府", "治理效能和服务水平", "长" * 80])[0]
+    '三、持续提升政府治理效能和服务水平'
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(texts):
+        text = texts[index]
+        if (
+            index + 2 < len(texts)
+            and numbering_level(text) is not None
+            and is_heading_text(text)
+            and len(texts[index + 1]) <= SHAPED_MAX // 2
+            and numbering_level(texts[index + 1]) is None
+            and is_heading_text(texts[index + 1])
+            and len(texts[index + 2]) >= SHAPED_BODY
+        ):
+            out.append(text + texts[index + 1])
+            index += 2
+            continue
+        out.append(text)
+        index += 1
     return out
 
 

@@ -14,17 +14,23 @@ from build_tools.records import RawSpeech
 #: Column names (lower case) understood without a mapping, for each field. ``published`` and
 #: ``year`` only fill ``date`` when the text itself gives no date.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "full_text", "fulltext", "content", "body", "article", "正文", "内容", "全文"),
+    "text": (
+        *("text", "full_text", "fulltext", "content", "body", "article", "paragraphs"),
+        *("正文", "内容", "全文", "中文", "chinese", "zh"),
+    ),
     "title": ("title", "headline", "name", "标题", "题目", "篇名"),
     "date": ("date", "speech_date", "delivered", "日期", "讲话日期"),
     "published": ("publish_date", "published", "pub_date", "publish_time", "发布时间", "发布日期"),
-    "year": ("year", "年份", "年度"),
+    "year": ("year", "年份", "年度", "报告年份"),
     "source_url": ("source_url", "url", "link", "href", "链接", "网址", "来源链接"),
     "speaker": ("speaker", "author", "讲话人", "演讲人", "作者"),
     "place": ("place", "location", "venue", "地点"),
     "province": ("province", "region", "省份", "地区"),
     "category": ("category", "column", "section", "栏目", "分类", "类别"),
     "tags": ("tags", "keywords", "标签", "关键词"),
+    # a sentence-aligned bilingual table: the English, and the paragraph a sentence is in
+    "translation": ("english", "en", "英文", "译文", "translation"),
+    "line": ("line", "paragraph", "para", "行号", "年度文件内行号", "段号", "段落"),
 }
 #: Set in ``RawSpeech.fields`` when a row cannot be used; the pipeline reports it and skips.
 ROW_ERROR = "_row_error"
@@ -64,6 +70,8 @@ def _row_speech(
     path: Path, encoding: str, row: int, record: Mapping[str, object], columns: dict[str, str]
 ) -> RawSpeech:
     text = record.get(columns["text"])
+    if isinstance(text, list):  # a JSON list of paragraphs
+        text = "\n".join(str(item) for item in text if item is not None)
     fields: dict[str, object] = {}
     for field_name, column in columns.items():
         value = record.get(column)
@@ -99,15 +107,62 @@ def read_csv(
                     aliases=", ".join(COLUMN_ALIASES["text"]),
                 )
             )
-        rows = [
-            _row_speech(path, encoding, number, record, columns)
-            for number, record in enumerate(reader, start=1)
-        ]
+        records = list(reader)
     except csv.Error as error:
         raise InputError(f"not readable as CSV: {error}; check the quoting") from None
-    if not rows:
+    if not records:
         raise InputError("the CSV file has a header but no rows")
-    return rows
+    if "translation" in columns and "title" not in columns:
+        return [_aligned(path, encoding, records, columns)]
+    return [
+        _row_speech(path, encoding, number, record, columns)
+        for number, record in enumerate(records, start=1)
+    ]
+
+
+def _aligned(
+    path: Path, encoding: str, records: list[dict[str, str]], columns: dict[str, str]
+) -> RawSpeech:
+    """A sentence-aligned bilingual table (a Chinese and an English column, no titles): one
+    speech, its sentences joined into paragraphs by a line column when there is one, the
+    English kept apart as the translation."""
+    chinese: list[str] = []
+    english: list[str] = []
+    previous: object = None
+    for record in records:
+        line = record.get(columns["line"]) if "line" in columns else None
+        zh = (record.get(columns["text"]) or "").strip()
+        en = (record.get(columns["translation"]) or "").strip()
+        same = line is not None and line == previous and chinese
+        if zh and same:
+            chinese[-1] += zh
+        elif zh:
+            chinese.append(zh)
+        if en and same and english:
+            english[-1] += " " + en
+        elif en:
+            english.append(en)
+        previous = line
+    fields: dict[str, object] = {}
+    for name in ("year", "date", "speaker", "category"):
+        values = {r.get(columns[name]) for r in records} if name in columns else set()
+        if len(values) == 1 and (value := values.pop()):
+            fields[name] = value
+    return RawSpeech(
+        path=path,
+        text="\n".join(chinese),
+        encoding=encoding,
+        fields=fields,
+        translation=tuple(english),
+        kind="table",
+    )
+
+
+def _json_or_none(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
 
 
 def read_json_lines(
@@ -122,6 +177,10 @@ def read_json_lines(
         except json.JSONDecodeError as error:
             raise InputError(f"not valid JSON: {error}") from None
         records = list(enumerate(data if isinstance(data, list) else [data], start=1))
+    elif stripped.startswith("{") and isinstance(whole := _json_or_none(stripped), dict):
+        # one object holding the list of records under some key: {"items": [{…}, …]}
+        lists = [v for v in whole.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        records = list(enumerate(lists[0] if lists else [whole], start=1))
     else:
         for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():

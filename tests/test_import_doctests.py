@@ -1,0 +1,21 @@
+"""The examples in the importer's docstrings (one input → output per cleaning rule, datelines,
+speakers, clutter by shape) are run as tests, so they stay true."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import build_tools.importing as importing
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(importing.__path__))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(f"build_tools.importing.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
