@@ -40,10 +40,13 @@
       .trim();
 
   /* Pagefind's snippet has the spaces the index was given: take them out again, around Han
-   * characters (a <mark> may stand between), and join neighbouring marks. */
+   * characters (a <mark> may stand between), and join neighbouring marks. Where a block
+   * without a full stop ends (a title, a heading), Pagefind adds ". ": in Chinese text that
+   * is an ideographic space. */
   const tidy = (excerpt) =>
     excerpt
       .replace(/\u200b/g, "")
+      .replace(/(\p{Script=Han}|\p{P})((?:<\/mark>)?)\. /gu, "$1$2\u3000")
       .replace(/(\S)((?:<\/?mark>)*) ((?:<\/?mark>)*)(?=\p{Script=Han})/gu, "$1$2$3")
       .replace(/(\p{Script=Han})((?:<\/?mark>)*) ((?:<\/?mark>)*)(?=\S)/gu, "$1$2$3")
       .replace(/<\/mark><mark>/g, "");
@@ -91,6 +94,14 @@
     return all;
   }
 
+  /* Pagefind leaves out of a query the words its index does not have (創先爭優 in the
+   * Simplified index would find every page with 先): a form of the query with such a word
+   * is not searched at all. */
+  async function everyWordIndexed(pf, words) {
+    const found = await Promise.all(words.split(" ").map((word) => pf.search(word)));
+    return found.every((result) => result.results.length > 0);
+  }
+
   /* Every result, best first (see the notes at the top). */
   async function rank(pf, text, filters, speakers) {
     if (!text) return (await pf.search(null, { filters })).results;
@@ -103,7 +114,7 @@
     };
     for (const form of forms) {
       const words = spaced(form);
-      if (!words) continue;
+      if (!words || !(await everyWordIndexed(pf, words))) continue;
       const speechOnly = { ...filters, kind: "speech" };
       const [all, phrase, speeches] = await Promise.all([
         pf.search(words, { filters }),
@@ -126,12 +137,15 @@
       }
     }
     const group = (r) => (exact.has(r.id) ? 0 : 2) + (speech.has(r.id) ? 0 : 1);
-    return [...loose.values()].sort((a, b) => group(a) - group(b) || (b.score || 0) - (a.score || 0));
+    const ordered = [...loose.values()];
+    for (const r of ordered) r.bookMatch = exact.has(r.id) ? "exact" : "scattered";
+    return ordered.sort((a, b) => group(a) - group(b) || (b.score || 0) - (a.score || 0));
   }
 
-  function item(result) {
+  function item([found, result]) {
     const li = document.createElement("li");
     li.className = "book-search-result";
+    if (found.bookMatch) li.dataset.match = found.bookMatch;
     const link = document.createElement("a");
     link.href = result.url;
     link.textContent = result.meta.title || result.url;
@@ -157,7 +171,7 @@
     const next = ordered.slice(shown, shown + PAGE);
     shown += next.length;
     const items = await Promise.all(next.map((r) => r.data()));
-    list.append(...items.map(item));
+    list.append(...items.map((result, i) => item([next[i], result])));
     more.hidden = shown >= ordered.length;
   }
 
@@ -167,6 +181,7 @@
     const text = input.value.trim();
     list.replaceChildren();
     more.hidden = true;
+    delete root.dataset.count;
     if (!text && !Object.keys(filters).length) {
       say("");
       return;
@@ -176,8 +191,8 @@
     ordered = await rank(pf, text, filters, speakers);
     shown = 0;
     say(ordered.length ? strings.found.replace("{n}", ordered.length) : strings.none.replace("{q}", text));
-    root.dataset.count = String(ordered.length);
     await showMore();
+    root.dataset.count = String(ordered.length);
   }
 
   const remember = () => {
