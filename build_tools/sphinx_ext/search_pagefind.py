@@ -15,8 +15,8 @@ record, so never in a snippet.
 
 A record is written beside the doctrees when Sphinx writes the page (``html-page-context``,
 which also runs in parallel writers), so an incremental build keeps the records of the pages it
-does not write; at ``build-finished`` the bundle is made again from the records of the pages
-the book has now, when any of them changed. Sphinx's own index is not built at all
+does not write; at ``build-finished`` the records of the pages the book has now become the
+bundle (``search_bundle.py``: after an edit, a small delta). Sphinx's own index is not built at all
 (``BookHTMLBuilder.search = False``) and the theme's every-page ``searchindex.js`` is gone
 (``templates/layout.html``): nothing the search needs is loaded before a reader searches.
 """
@@ -26,10 +26,8 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +36,8 @@ from lxml import html as lxml_html
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from build_tools.atomic import stamp, write_if_changed
-from build_tools.sphinx_ext import edition, state
+from build_tools.atomic import write_if_changed
+from build_tools.sphinx_ext import edition, search_bundle, state
 from build_tools.sphinx_ext.catalogue import format_date
 from build_tools.variants import convert, table
 from build_tools.variants.dictionary import EMPTY
@@ -178,6 +176,11 @@ def _record(app: Sphinx, pagename: str, context: dict[str, Any]) -> Record | Non
         "year": entry.year or "",
         "category": spell(entry.category),
     }
+    if entry.speaker:
+        # The speaker's name is searched like the text (a reader types 鲁迅 to find his
+        # speeches), right after the title, as the page's header shows it.
+        at = next((i + 1 for i, (tag, _) in enumerate(blocks) if tag == "h1"), 0)
+        blocks.insert(at, ("p", spell(entry.speaker)))
     return Record(
         url,
         title,
@@ -218,74 +221,35 @@ def _language(app: Sphinx) -> str:
 # -- records → the bundle -------------------------------------------------------------------
 
 
-def _current_records(app: Sphinx) -> list[Path]:
-    """The records of the pages the book has now; those of removed pages are deleted."""
+def _current_records(app: Sphinx) -> dict[str, Path]:
+    """url → record of each page the book has now; the records of removed pages are deleted."""
     folder = _records_dir(app)
-    wanted = {folder / f"{docname}.html" for docname in app.env.all_docs}
-    records = []
+    wanted = {folder / f"{docname}.html": docname for docname in app.env.all_docs}
+    records = {}
     for path in sorted(folder.rglob("*.html")):
-        if path in wanted:
-            records.append(path)
-        else:
+        docname = wanted.get(path)
+        if docname is None:
             path.unlink()
+        else:
+            records["/" + app.builder.get_target_uri(docname)] = path
     return records
-
-
-def _manifest(records: Iterable[Path]) -> str:
-    """What the bundle was made from: each record by name, time and size."""
-    return json.dumps([(str(p), *stamp(p)) for p in records])
-
-
-def write_bundle(records: Path, bundle: Path) -> None:
-    """Pagefind's bundle of the record pages in ``records`` written to ``bundle`` as a whole:
-    made beside it and swapped in, so a reader never meets half an index.
-
-    Pagefind's command line, not its Python API: the API's service reads one reply per tenth
-    of a second, so adding pages one by one took 3.3 s for the 22 pages of the test book
-    (the command: 1.0 s, and 0.1 s more per 1,000 pages)."""
-    from pagefind.service import get_executable
-
-    executable = get_executable()
-    if executable is None:
-        raise FileNotFoundError("no pagefind executable")
-    fresh = bundle.with_name(f".{bundle.name}.new")
-    old = bundle.with_name(f".{bundle.name}.old")
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    command = [str(executable), "--site", str(records), "--output-path", str(fresh)]
-    done = subprocess.run(
-        [*command, "--keep-index-url", "--silent"], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise RuntimeError((done.stderr or done.stdout).strip()[-500:] or "no bundle written")
-    if bundle.exists():
-        bundle.rename(old)
-    fresh.rename(bundle)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _build_bundle(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _is_site_builder(app):
         return
     records = _current_records(app)
-    bundle = Path(app.outdir) / BUNDLE
-    manifest_path = Path(app.doctreedir) / f"{RECORDS}.json"
-    manifest = _manifest(records)
-    try:
-        unchanged = manifest_path.read_text(encoding="utf-8") == manifest
-    except OSError:
-        unchanged = False
-    if unchanged and (bundle / "pagefind.js").is_file():
-        return
     started = time.monotonic()
     try:
-        write_bundle(_records_dir(app), bundle)
-    except (OSError, RuntimeError) as error:
+        made = search_bundle.update(
+            records, Path(app.outdir) / BUNDLE, Path(app.doctreedir) / f"{RECORDS}.json"
+        )
+    except (OSError, RuntimeError, ValueError) as error:
         logger.warning(PAGEFIND_FAILED.format(error=error), type="book", subtype="search")
         return
-    write_if_changed(manifest_path, manifest)
-    logger.info(f"search index: {len(records)} pages in {time.monotonic() - started:.2f} s")
+    if made is not None:
+        took = time.monotonic() - started
+        logger.info(f"search index ({made}): {len(records)} pages in {took:.2f} s")
 
 
 # -- the search page ------------------------------------------------------------------------
@@ -313,6 +277,7 @@ def _search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     spelling = edition.spelling(app.config, app.srcdir)
     settings = {
         "bundle": f"{BUNDLE}/pagefind.js",
+        "state": f"{BUNDLE}/{search_bundle.STATE}",
         "strings": {key: spelling.text(text) for key, text in STRINGS.items()},
         "fold": fold_table(spelling.variant),
     }

@@ -46,7 +46,7 @@
   const tidy = (excerpt) =>
     excerpt
       .replace(/\u200b/g, "")
-      .replace(/(\p{Script=Han}|\p{P})((?:<\/mark>)?)\. /gu, "$1$2\u3000")
+      .replace(/(\p{Script=Han}|\p{P}) ?((?:<\/mark>)?)\.((?:<\/mark>)?) /gu, "$1$2$3\u3000")
       .replace(/(\S)((?:<\/?mark>)*) ((?:<\/?mark>)*)(?=\p{Script=Han})/gu, "$1$2$3")
       .replace(/(\p{Script=Han})((?:<\/?mark>)*) ((?:<\/?mark>)*)(?=\S)/gu, "$1$2$3")
       .replace(/<\/mark><mark>/g, "");
@@ -66,11 +66,21 @@
     return;
   }
 
+  /* Pagefind, with the delta of the pages changed since its main bundle was made merged in,
+   * and the main bundle's pages that the delta replaces (``stale``) left out
+   * (search_bundle.py). */
   let pagefind = null;
+  let stale = new Set();
   const load = async () => {
     if (!pagefind) {
-      pagefind = await import(new URL(data.bundle, document.baseURI).href);
-      await pagefind.options({ excerptLength: 36 });
+      const pf = await import(new URL(data.bundle, document.baseURI).href);
+      const baseUrl = new URL(".", document.baseURI).pathname;
+      await pf.options({ excerptLength: 36, baseUrl });
+      const stateUrl = new URL(data.state, document.baseURI);
+      const state = await (await fetch(stateUrl)).json();
+      if (state.delta) await pf.mergeIndex(new URL(state.delta, stateUrl).pathname, { baseUrl });
+      stale = new Set(state.stale);
+      pagefind = pf;
     }
     return pagefind;
   };
@@ -91,7 +101,6 @@
       if (values.includes(select.dataset.wanted)) select.value = select.dataset.wanted;
     }
     filterBox.hidden = false;
-    return all;
   }
 
   /* Pagefind leaves out of a query the words its index does not have (創先爭優 in the
@@ -103,14 +112,14 @@
   }
 
   /* Every result, best first (see the notes at the top). */
-  async function rank(pf, text, filters, speakers) {
-    if (!text) return (await pf.search(null, { filters })).results;
+  async function rank(pf, text, filters) {
     const forms = [...new Set([fold(text), text])];
     const loose = new Map();
     const exact = new Set();
     const speech = new Set();
+    const current = (results) => results.filter((r) => !stale.has(r.id));
     const keep = (results, into) => {
-      for (const r of results) into.add(r.id);
+      for (const r of current(results)) into.add(r.id);
     };
     for (const form of forms) {
       const words = spaced(form);
@@ -121,20 +130,11 @@
         words.includes(" ") ? pf.search(`"${words}"`, { filters }) : null,
         pf.search(words, { filters: speechOnly }),
       ]);
-      for (const r of all.results) {
+      for (const r of current(all.results)) {
         if (!loose.has(r.id) || loose.get(r.id).score < r.score) loose.set(r.id, r);
       }
       keep((phrase || all).results, exact);
       keep(speeches.results, speech);
-      // A speaker's name finds that speaker's speeches, whether or not their text names them.
-      if (speakers.has(form)) {
-        const own = await pf.search(null, { filters: { ...speechOnly, speaker: form } });
-        for (const r of own.results) {
-          if (!loose.has(r.id)) loose.set(r.id, r);
-          exact.add(r.id);
-          speech.add(r.id);
-        }
-      }
     }
     const group = (r) => (exact.has(r.id) ? 0 : 2) + (speech.has(r.id) ? 0 : 1);
     const ordered = [...loose.values()];
@@ -175,24 +175,31 @@
     more.hidden = shown >= ordered.length;
   }
 
-  let speakers = new Set();
+  /* A search needs words: Pagefind would fetch its whole index to list pages by filters
+   * alone (the book's own lists do that: by year, by speaker, by category). */
+  let filtersShown = null;
+  let latest = 0; // a search started later (another filter chosen) makes this one moot
   async function search() {
-    const filters = chosen();
+    const mine = ++latest;
     const text = input.value.trim();
     list.replaceChildren();
     more.hidden = true;
     delete root.dataset.count;
-    if (!text && !Object.keys(filters).length) {
+    if (!text) {
       say("");
       return;
     }
     say(strings.searching);
     const pf = await load();
-    ordered = await rank(pf, text, filters, speakers);
+    filtersShown ??= showFilters(pf); // with the first search, from the URL's choices
+    await filtersShown;
+    const found = await rank(pf, text, chosen());
+    if (mine !== latest) return;
+    ordered = found;
     shown = 0;
     say(ordered.length ? strings.found.replace("{n}", ordered.length) : strings.none.replace("{q}", text));
     await showMore();
-    root.dataset.count = String(ordered.length);
+    if (mine === latest) root.dataset.count = String(ordered.length);
   }
 
   const remember = () => {
@@ -223,18 +230,6 @@
   }
   more.addEventListener("click", () => showMore().catch(failed));
 
-  if (query || selects.some((s) => s.dataset.wanted)) {
-    (async () => {
-      const pf = await load();
-      const all = await showFilters(pf);
-      speakers = new Set(Object.keys(all.speaker || {}));
-      await search();
-    })().catch(failed);
-  } else {
-    input.focus();
-    // The filters are there for a reader who opens the page to browse.
-    form.addEventListener("focusin", () => load().then(showFilters).then((all) => {
-      speakers = new Set(Object.keys(all.speaker || {}));
-    }).catch(failed), { once: true });
-  }
+  if (query) search().catch(failed);
+  else input.focus();
 })();
