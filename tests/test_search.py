@@ -3,11 +3,14 @@ book as ``make`` builds it (a Pagefind bundle per edition, no Sphinx search anyw
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from build_tools.sphinx_ext import search_bundle
 from build_tools.sphinx_ext.search_pagefind import (
     Record,
     article_blocks,
@@ -120,3 +123,55 @@ def test_sample_book_records_are_its_pages(built_book: Path) -> None:
     labour = next(r for r in records if "laodongju" in r)
     page = (doctrees / "pagefind-records" / f"{labour}.html").read_text("utf-8")
     assert "创 先 争 优" in page and "title:劳动局创先争优动员讲话稿" in page
+
+
+# -- records → bundle: whole, or a delta ----------------------------------------------------
+
+
+def _record(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = Record(f"{name}.html", name, (("h1", name), ("p", text)), kind="speech")
+    path.write_text(record.to_html("zh-hans"), encoding="utf-8")
+    return path
+
+
+def test_an_edit_makes_a_delta_and_many_edits_a_new_bundle(tmp_path: Path) -> None:
+    folder, bundle, kept = tmp_path / "records", tmp_path / "site" / "pagefind", tmp_path / "kept"
+    records = {f"/p{i}.html": _record(folder, f"p{i}", f"第{i}篇讲话") for i in range(30)}
+    assert search_bundle.update(records, bundle, kept) == "main"
+    main_ids = search_bundle.page_ids(bundle)
+    assert sorted(main_ids) == sorted(records) and _state(bundle) == {"delta": None, "stale": []}
+    assert search_bundle.update(records, bundle, kept) is None  # nothing changed: nothing made
+
+    records["/p3.html"] = _record(folder, "p3", "改过的讲话")
+    del records["/p4.html"]
+    assert search_bundle.update(records, bundle, kept) == "delta"
+    assert list(search_bundle.page_ids(bundle / "delta")) == ["/p3.html"]
+    assert _state(bundle) == {
+        "delta": "delta/",
+        "stale": sorted([main_ids["/p3.html"], main_ids["/p4.html"]]),
+    }
+    assert search_bundle.update(records, bundle, kept) is None
+
+    for i in range(5, 30):  # more than DELTA_MIN pages
+        records[f"/p{i}.html"] = _record(folder, f"p{i}", f"第{i}篇改过")
+    assert search_bundle.update(records, bundle, kept) == "main"
+    assert not (bundle / "delta").exists() and _state(bundle)["stale"] == []
+    assert "/p4.html" not in search_bundle.page_ids(bundle)
+
+
+def test_a_page_edited_back_is_not_stale(tmp_path: Path) -> None:
+    folder, bundle, kept = tmp_path / "records", tmp_path / "site" / "pagefind", tmp_path / "kept"
+    records = {f"/p{i}.html": _record(folder, f"p{i}", f"第{i}篇") for i in range(3)}
+    search_bundle.update(records, bundle, kept)
+    path = records["/p1.html"]
+    text = path.read_bytes()
+    path.write_bytes(text)  # same words, a new time
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9, path.stat().st_mtime_ns + 10**9))
+    assert search_bundle.update(records, bundle, kept) == "delta"
+    assert _state(bundle) == {"delta": "delta/", "stale": []}
+
+
+def _state(bundle: Path) -> dict[str, object]:
+    return json.loads((bundle / search_bundle.STATE).read_text(encoding="utf-8"))
