@@ -56,7 +56,6 @@ def test_article_is_the_speech_without_header_notice_links_or_related() -> None:
 
 def test_record_escapes_the_text_and_carries_meta_and_filters() -> None:
     record = Record(
-        "speeches/x.html",
         "<b>题</b>",
         (("h1", "<b>题</b>"), ("p", "a < b & 讲")),
         kind="speech",
@@ -131,7 +130,7 @@ def test_sample_book_records_are_its_pages(built_book: Path) -> None:
 def _record(folder: Path, name: str, text: str) -> Path:
     path = folder / f"{name}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = Record(f"{name}.html", name, (("h1", name), ("p", text)), kind="speech")
+    record = Record(name, (("h1", name), ("p", text)), kind="speech")
     path.write_text(record.to_html("zh-hans"), encoding="utf-8")
     return path
 

@@ -23,6 +23,7 @@ bundle (``search_bundle.py``: after an edit, a small delta). Sphinx's own index 
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -68,7 +69,7 @@ NOT_TEXT = (
 BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "th", "td", "pre", "caption")
 PAGEFIND_FAILED = (
     "the search index could not be written ({error}); the site works without search. "
-    "Reinstall the search engine with: pip install 'pagefind[extended]'"
+    "Reinstall the search engine with: pip install 'pagefind[bin]'"
 )
 
 #: What the search page says, in Simplified; each edition spells it (``Spelling.text``).
@@ -109,7 +110,6 @@ def spaced(text: str) -> str:
 class Record:
     """What Pagefind indexes of one page."""
 
-    url: str  #: relative to the edition's folder: "speeches/1927-02-16-wusheng.html"
     title: str
     blocks: tuple[tuple[str, str], ...]  #: (tag, text) in reading order
     kind: str = "page"  #: "speech" or "page" (the book's lists and indexes)
@@ -160,11 +160,10 @@ def _record(app: Sphinx, pagename: str, context: dict[str, Any]) -> Record | Non
         return None
     heading = next((text for tag, text in blocks if tag == "h1"), None)
     title = heading or re.sub(r"<[^>]+>", "", html.unescape(str(context.get("title") or "")))
-    url = app.builder.get_target_uri(pagename)
     collection = state.collection(app.env)
     entry = collection.by_docname.get(pagename) if collection else None
     if entry is None:
-        return Record(url, title, tuple(blocks))
+        return Record(title, tuple(blocks))
     spelling = edition.spelling(app.config, app.srcdir)
 
     def spell(value: str | None) -> str:
@@ -182,7 +181,6 @@ def _record(app: Sphinx, pagename: str, context: dict[str, Any]) -> Record | Non
         at = next((i + 1 for i, (tag, _) in enumerate(blocks) if tag == "h1"), 0)
         blocks.insert(at, ("p", spell(entry.speaker)))
     return Record(
-        url,
         title,
         tuple(blocks),
         kind="speech",
@@ -255,6 +253,7 @@ def _build_bundle(app: Sphinx, exception: Exception | None) -> None:
 # -- the search page ------------------------------------------------------------------------
 
 
+@functools.cache
 def fold_table(variant: table.Variant) -> str:
     """Pairs of characters (other script, this edition's), concatenated: what the search page
     changes in a query, one character at a time, so that either script finds this edition's
