@@ -41,12 +41,14 @@
 
   /* Pagefind's snippet has the spaces the index was given: take them out again, around Han
    * characters (a <mark> may stand between), and join neighbouring marks. Where a block
-   * without a full stop ends (a title, a heading), Pagefind adds ". ": in Chinese text that
-   * is an ideographic space. */
+   * without a full stop ends (a title, a heading), Pagefind adds ". ": after Chinese text
+   * that is an ideographic space (nothing at the snippet's end). */
   const tidy = (excerpt) =>
     excerpt
       .replace(/\u200b/g, "")
-      .replace(/(\p{Script=Han}|\p{P}) ?((?:<\/mark>)?)\.((?:<\/mark>)?) /gu, "$1$2$3\u3000")
+      .replace(/(\p{Script=Han}) ?((?:<\/mark>)?)\.((?:<\/mark>)?)( |$)/gu, (...m) =>
+        m[1] + m[2] + m[3] + (m[4] ? "\u3000" : ""),
+      )
       .replace(/(\S)((?:<\/?mark>)*) ((?:<\/?mark>)*)(?=\p{Script=Han})/gu, "$1$2$3")
       .replace(/(\p{Script=Han})((?:<\/?mark>)*) ((?:<\/?mark>)*)(?=\S)/gu, "$1$2$3")
       .replace(/<\/mark><mark>/g, "");
