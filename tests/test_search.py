@@ -174,3 +174,12 @@ def test_a_page_edited_back_is_not_stale(tmp_path: Path) -> None:
 
 def _state(bundle: Path) -> dict[str, object]:
     return json.loads((bundle / search_bundle.STATE).read_text(encoding="utf-8"))
+
+
+def test_bench_reports_the_search_costs() -> None:
+    from build_tools.bench import SEARCH_QUERIES, SearchResult, search_markdown
+
+    kb = {q: {"total": 200.0 + i, "data": 80.0 + i} for i, q in enumerate(SEARCH_QUERIES)}
+    rows = search_markdown([SearchResult(500, 5.6, 2.8, kb), SearchResult(10)]).splitlines()
+    assert rows[2] == "| 500 | 5.60 | 2.80 | 200 (80) | 201 (81) | 202 (82) |"
+    assert rows[3] == "| 10 | 0.00 | 0.00 | – | – | – |"  # not measured (no Chromium)
