@@ -5,7 +5,10 @@ deterministically from the bundled sample texts (distinct titles, dates, speaker
 import; Sphinx's parse-only build (``-b dummy``, the baseline); the HTML build of each edition on
 one core; both default editions together on all cores; the EPUB build; a rebuild of one edition's
 HTML and EPUB after editing one speech; peak memory; and, once, the conversion rate of each
-edition that converts. Results go to
+edition that converts. For the search (N = 10, 500, 5,000 by default, ``--search-sizes``): the
+Pagefind bundle's size, the time Pagefind takes to index the N speeches' records, and the bytes
+one query transfers in Chromium (engine, index chunks, snippets), for a word, a phrase and a
+name. Results go to
 ``_build/bench/report.json``, ``report.md`` and ``time-vs-n.svg`` (time against N, log-log);
 ratios are printed. Timing never decides a test.
 """
@@ -17,6 +20,7 @@ import json
 import math
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -159,6 +163,115 @@ def measure(n: int, base: Path) -> Result:
     return result
 
 
+#: A word, a four-character phrase and a speaker's name of the scaled collections.
+SEARCH_QUERIES = ("发展", "改革开放", "李明")
+
+
+@dataclass
+class SearchResult:
+    n: int
+    bundle_mb: float = 0.0
+    index_s: float = 0.0
+    #: query → KB transferred: everything ("total") and the index's own data ("data").
+    query_kb: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def search_project(n: int, base: Path) -> Path:
+    """A project of N speeches whose zh-Hans site is built: the main run's, or a new one."""
+    project = base / f"n{n}"
+    if not (project / "_build" / "site" / "zh-Hans" / "pagefind").is_dir():
+        make_collection(n, project)
+        _run(_book("import", "--no-progress"), project)
+        _run(_book("build", "--builder", "html", "--variant", "zh-Hans", "--no-progress"), project)
+    return project
+
+
+def measure_search(n: int, project: Path) -> SearchResult:
+    """The bundle of the zh-Hans edition, made again to time Pagefind alone, and what each
+    query in ``SEARCH_QUERIES`` transfers from a local server to a fresh Chromium."""
+    from build_tools.sphinx_ext.search_bundle import write_bundle
+    from build_tools.sphinx_ext.search_pagefind import BUNDLE, RECORDS
+
+    result = SearchResult(n)
+    site = project / "_build" / "site"
+    bundle = site / "zh-Hans" / BUNDLE
+    records = project / "_build" / "doctrees" / "zh-Hans" / RECORDS
+    started = time.monotonic()
+    write_bundle(records, project / "_build" / "bench-bundle")
+    result.index_s = time.monotonic() - started
+    shutil.rmtree(project / "_build" / "bench-bundle")
+    result.bundle_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 1e6
+    result.query_kb = query_bytes(site, "zh-Hans", SEARCH_QUERIES)
+    return result
+
+
+def query_bytes(site: Path, edition: str, queries: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """KB each query's search page fetches of the Pagefind bundle (pagefind.js, its WebAssembly,
+    the index chunks, filters and the fragments of the results shown), cache empty."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return {}
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/{edition}/search.html?q="
+    found: dict[str, dict[str, float]] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox", "--headless"]
+            )
+            for query in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                sizes: dict[str, int] = {}
+                page.on(
+                    "requestfinished",
+                    lambda r, sizes=sizes: sizes.__setitem__(r.url, r.sizes()["responseBodySize"]),
+                )
+                page.goto(base + quote(query))
+                page.wait_for_selector("#book-search[data-count], #book-search[data-error]")
+                page.wait_for_load_state("networkidle")
+                ours = {url: size for url, size in sizes.items() if "/pagefind/" in url}
+                data = sum(size for url, size in ours.items() if re.search(r"\.pf_", url))
+                found[query] = {"total": sum(ours.values()) / 1e3, "data": data / 1e3}
+                context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return found
+
+
+def search_markdown(results: list[SearchResult]) -> str:
+    lines = [
+        "| N | bundle MB | Pagefind indexing s | "
+        + " | ".join(f"{q}: KB (index data)" for q in SEARCH_QUERIES)
+        + " |",
+        "|" + "---|" * (3 + len(SEARCH_QUERIES)),
+    ]
+    for r in results:
+        cells = [
+            f"{r.query_kb[q]['total']:.0f} ({r.query_kb[q]['data']:.0f})"
+            if q in r.query_kb
+            else "–"
+            for q in SEARCH_QUERIES
+        ]
+        lines.append(f"| {r.n} | {r.bundle_mb:.2f} | {r.index_s:.2f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def conversion_rates() -> dict[str, float]:
     """Characters per second of the project's conversion path (``convert_myst``, OpenCC
     inside) for each edition that converts Simplified text: best of three on 2 M characters."""
@@ -274,12 +387,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_tools.bench", description=__doc__)
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,5000"))
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
+    parser.add_argument(
+        "--search-sizes", default=os.environ.get("BENCH_SEARCH_SIZES", "10,500,5000")
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     print("bench: conversion …", file=sys.stderr, flush=True)
     rates = conversion_rates()  # first, on a quiet machine
-    results = []
-    for n in (int(s) for s in args.sizes.split(",")):
+    results: list[Result] = []
+    table, report = "", {"results": [], "conversion_chars_per_s": rates}
+    for n in (int(s) for s in args.sizes.split(",") if s):
         print(f"bench: N = {n} …", file=sys.stderr, flush=True)
         results.append(measure(n, args.out))
         table = report_markdown(results, rates)
@@ -289,6 +406,14 @@ def main(argv: list[str] | None = None) -> int:
             "results": [{**asdict(r), "ratios": r.ratios} for r in results],
             "conversion_chars_per_s": rates,
         }
+        (args.out / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    searches = []
+    for n in (int(s) for s in args.search_sizes.split(",") if s):
+        print(f"bench: search at N = {n} …", file=sys.stderr, flush=True)
+        searches.append(measure_search(n, search_project(n, args.out)))
+        table = report_markdown(results, rates) + "\n" + search_markdown(searches)
+        (args.out / "report.md").write_text(table, encoding="utf-8")
+        report["search"] = [asdict(r) for r in searches]
         (args.out / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(table)
     return 0

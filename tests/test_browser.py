@@ -1,9 +1,9 @@
 """The book in a real browser (Playwright driving Debian's Chromium, never a downloaded one).
 
 The ``book`` test root is built in both editions and served on 127.0.0.1. A reader gets
-from the landing page to a speech by year, by speaker and through the search; the edition
-switch lands on the same speech; a phone-sized window never scrolls sideways; the console
-stays clean. Screenshots go to tests/artefacts/ for review.
+from the landing page to a speech by year and by speaker (the search has its own tests,
+test_search_browser.py); the edition switch lands on the same speech; a phone-sized window
+never scrolls sideways; the console stays clean. Screenshots go to tests/artefacts/ for review.
 """
 
 from __future__ import annotations
@@ -114,31 +114,6 @@ def test_reader_reaches_a_speech_by_speaker(page: Page, server: str) -> None:
     assert h1(page) == "读书杂谈"
 
 
-@pytest.mark.parametrize(
-    ("edition", "query", "title"),
-    [
-        ("zh-Hans", "创先争优", "劳动局创先争优动员讲话稿"),
-        ("zh-Hant", "創先爭優", "勞動局創先爭優動員講話稿"),
-    ],
-)
-def test_reader_finds_a_speech_through_search(
-    page, server: str, edition: str, query: str, title: str
-) -> None:
-    errors = console_errors(page)
-    page.goto(server + f"{edition}/index.html")
-    page.locator("button.search-button-field").first.click()
-    field = page.locator("#pst-search-dialog input[name='q']")
-    field.fill(query)
-    field.press("Enter")
-    page.wait_for_url("**/search.html?q=*")
-    result = page.locator("#search-results li a", has_text=title).first
-    result.wait_for()
-    result.click()
-    page.wait_for_url(f"**/{edition}/{LABOUR}*")
-    assert h1(page) == title
-    assert errors == []
-
-
 def test_edition_switch_lands_on_the_same_speech(page: Page, server: str) -> None:
     page.goto(server + "zh-Hans/" + WUSHENG)
     page.locator("nav.book-edition-switch a", has_text="繁體").click()
@@ -149,9 +124,7 @@ def test_edition_switch_lands_on_the_same_speech(page: Page, server: str) -> Non
     assert page.url == server + "zh-Hans/" + WUSHENG
 
 
-@pytest.mark.parametrize(
-    "path", ["zh-Hans/index.html", f"zh-Hans/{LABOUR}", "zh-Hant/search.html?q=創先爭優"]
-)
+@pytest.mark.parametrize("path", ["zh-Hans/index.html", f"zh-Hans/{LABOUR}"])
 def test_no_console_errors(page: Page, server: str, path: str) -> None:
     errors = console_errors(page)
     page.goto(server + path)

@@ -319,22 +319,6 @@ def test_anchors_are_the_same_in_every_edition(books: dict[str, Built]) -> None:
         assert ids[0] == ids[1], docname
 
 
-def test_search_language_is_consistent(books: dict[str, Built]) -> None:
-    for edition, word in (("zh-Hans", "创先争优"), ("zh-Hant", "創先爭優")):
-        outdir = books[edition].outdir
-        language_data = (outdir / "_static" / "language_data.js").read_text(encoding="utf-8")
-        assert "ChineseStemmer" not in language_data and "var splitQuery" in language_data
-        index = (outdir / "searchindex.js").read_text(encoding="utf-8")
-        data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
-        labour = data["docnames"].index(LABOUR)
-        for bigram in (word[0:2], word[1:3], word[2:4]):
-            docs = set()
-            for mapping in (data["terms"], data["titleterms"]):
-                found = mapping.get(bigram, [])
-                docs.update(found if isinstance(found, list) else [found])
-            assert labour in docs, bigram
-
-
 def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
     rootdir: Path, tmp_path: Path
 ) -> None:

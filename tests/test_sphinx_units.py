@@ -1,4 +1,4 @@
-"""The extension's pure parts: slugs, dates, scanning, related speeches, escaping, search terms."""
+"""The extension's pure parts: slugs, dates, scanning, related speeches, escaping."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from build_tools.sphinx_ext.catalogue import (
 from build_tools.sphinx_ext.collection import RELATED_MAX, Collection
 from build_tools.sphinx_ext.glossary import Glossary, Term, first_occurrences, load_glossary
 from build_tools.sphinx_ext.pages import escape, render_pages
-from build_tools.sphinx_ext.search import JS_SPLITTER, bigrams
 
 GLOSSARY = Glossary(
     terms=(Term("科学发展观", "kexue-fazhanguan"), Term("创先争优", "chuangxian-zhengyou")),
@@ -201,54 +200,3 @@ def test_sample_glossary_has_the_real_terms() -> None:
 def test_first_occurrences_do_not_overlap() -> None:
     spellings = {"a": ("创先争优",), "b": ("争优活动",), "c": ("科学",)}
     assert first_occurrences("开展创先争优活动，科学", spellings) == [(2, 6, "a"), (9, 11, "c")]
-
-
-def test_index_and_query_cut_chinese_the_same_way() -> None:
-    assert bigrams("创先争优") == ["创先", "先争", "争优"]
-    assert bigrams("創先爭優") == ["創先", "先爭", "爭優"]
-    assert bigrams("好 HTML5 书") == ["HTML5"]
-    assert "\\p{Script=Han}" in JS_SPLITTER
-
-
-def test_search_index_fragments_write_what_sphinx_writes(tmp_path: Path) -> None:
-    """``Fragments.text`` is ``js_index.dumps``, key order included (objtypes' numeric keys
-    sort as numbers); it survives being kept beside the doctrees, and only as long as the
-    ``searchindex.js`` it describes is the file written with it."""
-    from sphinx.search import js_index
-
-    from build_tools.sphinx_ext.searchindex import Fragments
-
-    frozen = {
-        "docnames": ("a", "b"),
-        "titles": ("甲", "乙"),
-        "filenames": ("a.md", "b.md"),
-        "terms": {"讲话": [0, 1], "科学": 1, "zebra": 0},
-        "titleterms": {"甲": 0},
-        "objtypes": {i: f"py:type{i}" for i in range(12)},
-        "alltitles": {"甲": [(0, None)]},
-        "indexentries": {},
-        "envversion": {"sphinx": 65},
-    }
-    fragments = Fragments.of(frozen)
-    assert fragments.text() == js_index.dumps(frozen)
-
-    index, kept = tmp_path / "searchindex.js", tmp_path / "searchindex.fragments"
-    fragments.write(kept, index)
-    assert index.read_text(encoding="utf-8") == js_index.dumps(frozen)
-    again = Fragments.read(kept, index)
-    assert again is not None and again.text() == fragments.text()
-    kept.write_bytes(kept.read_bytes()[:100])  # damaged: as if there were none
-    assert Fragments.read(kept, index) is None
-    fragments.write(kept, index)
-    index.write_text(index.read_text(encoding="utf-8") + " ", encoding="utf-8")
-    assert Fragments.read(kept, index) is None
-
-
-def test_search_index_edit_touches_whole_page_numbers_only() -> None:
-    """Page 7 leaves "[7,70]" but not "[17,70]"; its new words take it back in order."""
-    from build_tools.sphinx_ext.searchindex import _edit_terms
-
-    terms = {"甲": "[7,70]", "乙": "[17,70]", "丙": "7", "丁": "[1,2]"}
-    number = {f"p{i}": i for i in range(80)}
-    _edit_terms(terms, [7], {"丁": ["p7"], "戊": ["p7"]}, number)
-    assert terms == {"甲": "70", "乙": "[17,70]", "丁": "[1,2,7]", "戊": "7"}

@@ -11,8 +11,8 @@ Registers (see each module's docstring):
 * ``speech``: the transform that adds metadata, cross-links and related speeches;
 * ``landing``: the ``book-landing`` directive and its download links;
 * ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
-* ``search``: the ``zh`` search language with matching index and query;
-* ``incremental``: the search index's entries and the sitemap, whole after a rebuild.
+* ``search_pagefind``: the Pagefind search bundle and the search page;
+* ``incremental``: builders whose outputs stay whole after a rebuild, and the sitemap.
 * ``scale``: Sphinx's read phase in time linear in the collection.
 """
 
@@ -31,7 +31,7 @@ from build_tools.sphinx_ext import (
     landing,
     navigation,
     scale,
-    search,
+    search_pagefind,
     speech,
     state,
 )
@@ -62,7 +62,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(speech.SpeechPage)
     landing.setup(app)
     navigation.setup(app)
-    search.setup(app)
+    search_pagefind.setup(app)
     incremental.setup(app)
     scale.setup(app)
     return {
