@@ -48,7 +48,14 @@ html_theme_options = {
     "home_page_in_toc": True,
     "use_download_button": False,
     "use_fullscreen_button": False,
+    "article_header_start": ["toggle-primary-sidebar.html", "book-breadcrumbs.html"],
     "article_header_end": ["book-edition-switch.html", "article-header-buttons.html"],
+    # No top header: its hidden copy of the contents button would be the one the theme's
+    # scripts bind to (they take the first .primary-toggle), and the menu would not open.
+    "navbar_persistent": [],
+    "primary_sidebar_end": [],
+    "back_to_top_button": False,  # templates/layout.html has one in the edition's words
+    "footer_content_items": ["author.html", "copyright.html"],
 }
 html_context = {"default_mode": "auto"}  # light or dark, as the reader's system prefers
 # The theme's sidebar nav embeds the whole book in every page; book-nav.html shows the parts

@@ -172,6 +172,67 @@ def test_phone_width_has_no_horizontal_scroll(browser: Browser, server: str, pat
     assert widths[0] <= widths[1] == PHONE["width"], widths
 
 
+def phone_page(browser: Browser) -> Page:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_contents_drawer_opens_on_a_phone(browser: Browser, server: str, edition: str) -> None:
+    """The visible ☰ opens the contents as a drawer, which lists the parts of the book."""
+    page = phone_page(browser)
+    page.goto(server + f"{edition}/{WUSHENG}")
+    drawer = page.locator("#pst-primary-sidebar-modal")
+    assert not drawer.is_visible()
+    page.locator(".primary-toggle:visible").click()
+    drawer.wait_for(state="visible")
+    parts = drawer.locator("nav.book-nav li.toctree-l1 > a")
+    assert {"1923年", "1927年"} <= set(parts.all_inner_texts())
+    drawer.locator("a", has_text="1923年").first.click()
+    page.wait_for_url(f"**/{edition}/_collection/parts/1923.html")
+    page.context.close()
+
+
+def test_contents_button_hides_the_sidebar_on_a_desktop(page: Page, server: str) -> None:
+    page.goto(server + "zh-Hans/" + WUSHENG)
+    sidebar = page.locator("#pst-primary-sidebar")
+    assert sidebar.is_visible()
+    page.locator(".primary-toggle:visible").click()
+    sidebar.wait_for(state="hidden")
+    page.locator(".primary-toggle:visible").click()
+    sidebar.wait_for(state="visible")
+
+
+def test_page_outline_opens_on_a_phone(browser: Browser, server: str) -> None:
+    page = phone_page(browser)
+    page.goto(server + "zh-Hans/" + LABOUR)
+    page.locator(".secondary-toggle:visible").click()
+    outline = page.locator("#pst-secondary-sidebar-modal")
+    outline.wait_for(state="visible")
+    assert "深刻认识开展创先争优活动" in outline.inner_text()
+    page.context.close()
+
+
+def test_breadcrumb_and_reading_order(page: Page, server: str) -> None:
+    """演讲集 › 1923年 › 娜拉走后怎样; 下一篇 leads from speech to speech in book order."""
+    page.goto(server + "zh-Hans/speeches/1923-12-26-nala-zouhou-zenyang.html")
+    crumbs = page.locator("nav.book-breadcrumbs li").all_inner_texts()
+    assert [c.strip() for c in crumbs] == ["演讲集", "1923年", "娜拉走后怎样"]
+    seen = [h1(page)]
+    while page.locator("a.right-next").count():
+        assert page.locator("a.right-next .prev-next-subtitle").inner_text() == "下一篇"
+        page.locator("a.right-next").click()
+        page.wait_for_load_state()
+        assert "/speeches/" in page.url, page.url
+        seen.append(h1(page))
+    assert seen[:3] == ["娜拉走后怎样", "未有天才之前", "无声的中国"]
+    assert len(seen) == len(set(seen)) == 7  # every later speech once, the last has no next
+    page.locator("a.left-prev").click()
+    assert h1(page) == seen[-2]
+
+
 def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:
     shots = {
         "landing-desktop": ("zh-Hans/index.html", {"width": 1280, "height": 900}),

@@ -47,6 +47,12 @@ def _add_theme_files(app: Sphinx, config: Config) -> None:
         config.html_favicon = str(HERE / "favicon.svg")
 
 
+def _add_site_files(app: Sphinx) -> None:
+    """The web site's icons (templates/layout.html leaves out the theme's icon script)."""
+    if app.builder.name in landing.SITE_BUILDERS:
+        app.add_css_file("book-icons.css")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_variant", "zh-Hans", "env", types=[str])
     app.add_config_value("book_editions", "zh-Hans,zh-Hant", "html", types=[str])
@@ -57,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_site_url", "", "html", types=[str])
     app.connect("config-inited", _add_theme_files)
     app.add_css_file("book.css")
+    app.connect("builder-inited", _add_site_files)
     edition.setup(app)
     state.setup(app)
     app.add_transform(speech.SpeechPage)
