@@ -9,7 +9,10 @@ stays clean. Screenshots go to tests/artefacts/ for review.
 from __future__ import annotations
 
 import functools
+import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +21,6 @@ from pathlib import Path
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Page, sync_playwright
-from sphinx.cmd.build import build_main
 
 EDITIONS = ("zh-Hans", "zh-Hant")
 WUSHENG = "speeches/1927-02-16-wusheng-de-zhongguo.html"
@@ -51,9 +53,20 @@ def site(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("browser")
     shutil.copytree(rootdir / "test-book", work / "src")
     for edition in EDITIONS:
+        # One process per edition, as ``build`` runs them: Sphinx keeps the message
+        # catalogue of a process's first language for its later builds.
         args = ["-q", "-b", "html", "-W", "--keep-going", "-d", str(work / "doctrees" / edition)]
         args += ["-D", f"book_variant={edition}", "-D", f"book_editions={','.join(EDITIONS)}"]
-        assert build_main([*args, str(work / "src"), str(work / "site" / edition)]) == 0
+        command = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            *args,
+            str(work / "src"),
+            str(work / "site" / edition),
+        ]
+        built = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert built.returncode == 0, built.stdout + built.stderr
     return work / "site"
 
 
@@ -231,6 +244,101 @@ def test_breadcrumb_and_reading_order(page: Page, server: str) -> None:
     assert len(seen) == len(set(seen)) == 7  # every later speech once, the last has no next
     page.locator("a.left-prev").click()
     assert h1(page) == seen[-2]
+
+
+#: Every piece of text a page shows or says: its text nodes (the speech's own text apart, on
+#: request), joined per block so that 日期 and a colon in a span read as 日期:, and the title
+#: and the title, aria-label, placeholder and alt attributes; each with the language of the
+#: element it belongs to, and whether it is a block's joined text.
+PAGE_TEXTS = """(withSpeech) => {
+  const langOf = (el) => (el.closest("[lang]") || document.documentElement).lang;
+  const isSpeech = (el) => el.closest("article .book-speech")
+    && !el.closest(".book-meta, .book-related, .book-incomplete, h1");
+  const blockOf = (el) => el.closest(
+    "p, li, dt, dd, h1, h2, h3, h4, h5, h6, td, th, caption, button, label, div, nav, body");
+  const blocks = new Map();
+  const out = [[document.title, document.documentElement.lang, false]];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.data.trim() || el.closest("script, style, noscript, template")) continue;
+    if (!withSpeech && isSpeech(el)) continue;
+    out.push([node.data, langOf(el), false]);
+    const block = blockOf(el);
+    blocks.set(block, (blocks.get(block) || "") + node.data);
+  }
+  for (const [block, text] of blocks) out.push([text, langOf(block), true]);
+  for (const el of document.querySelectorAll("[title], [aria-label], [placeholder], [alt]")) {
+    for (const name of ["title", "aria-label", "placeholder", "alt"]) {
+      const value = el.getAttribute(name);
+      if (value) out.push([value, langOf(el), false]);
+    }
+  }
+  return out;
+}"""
+#: Words of the interface that are not English: key names and the e-book format.
+NOT_ENGLISH = {"Ctrl", "EPUB"}
+#: A Latin word; host names (www.example.com) are addresses, not words.
+LATIN_WORD = re.compile(r"[A-Za-z][\w.-]*\.[A-Za-z]{2,}|[A-Za-z]{2,}")
+HALF_WIDTH_AFTER_HAN = re.compile(r"[\u3400-\u9fff][:;,?!]")
+
+
+def site_pages(site: Path, edition: str) -> list[str]:
+    """Every HTML page of ``edition``, as a path below the site."""
+    folder = site / edition
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in folder.rglob("*.html")
+        if "_static" not in p.relative_to(folder).parts
+    )
+
+
+@functools.cache
+def simplified_only() -> frozenset[str]:
+    """Characters only Simplified Chinese writes: OpenCC's s2t changes them, and its
+    character table never keeps them (干 may stay 干 in Traditional text; 个 never does)."""
+    from build_tools.variants import backend
+    from build_tools.variants.report import candidates
+
+    s2t = backend.converter("s2t")
+    keeps_itself = {c for c, ways in candidates()["hans"].items() if c in ways}
+    chars = (chr(c) for c in range(0x4E00, 0xA000))
+    return frozenset(c for c in chars if c not in keeps_itself and s2t(c) != c)
+
+
+def test_interface_speaks_chinese(browser: Browser, server: str, site: Path) -> None:
+    """No English interface word and no half-width punctuation after a Chinese character
+    on any page of either edition (the speeches' own text apart)."""
+    problems = []
+    page = browser.new_page()
+    for edition in EDITIONS:
+        for path in site_pages(site, edition):
+            page.goto(server + path)
+            for text, _lang, _block in page.evaluate(PAGE_TEXTS, False):
+                words = {w for w in LATIN_WORD.findall(text) if "." not in w} - NOT_ENGLISH
+                marks = HALF_WIDTH_AFTER_HAN.findall(text)
+                if words or marks:
+                    problems.append(f"{path}: {text.strip()[:60]!r}")
+    page.close()
+    assert problems == []
+
+
+def test_traditional_edition_writes_no_simplified_only_character(
+    browser: Browser, server: str, site: Path
+) -> None:
+    """In zh-Hant, Simplified-only characters appear only inside lang="zh-Hans" (the
+    switch's 简体), speeches and interface alike."""
+    banned = simplified_only()
+    problems = []
+    page = browser.new_page()
+    for path in site_pages(site, "zh-Hant"):
+        page.goto(server + path)
+        for text, lang, block in page.evaluate(PAGE_TEXTS, True):
+            found = sorted({c for c in text if c in banned})
+            if found and lang != "zh-Hans" and not block:
+                problems.append(f"{path}: {''.join(found)} in {text.strip()[:40]!r}")
+    page.close()
+    assert problems == []
 
 
 def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:

@@ -129,27 +129,20 @@ def test_generated_pages_and_parts_manifest(hans: Built) -> None:
 def test_speech_opens_with_its_metadata(hans: Built) -> None:
     article = hans.article(LABOUR)
     header = article.select("div.book-meta")[0]
-    assert texts(header.select("dt")) == [
-        "日期:",
-        "类别:",
-        "标签:",
-        "所属部分:",
-        "来源:",
-        "原始文件:",
-    ]
+    assert texts(header.select("dt")) == ["日期：", "来源：", "类别：", "主题："]
     assert texts(header.select("dd")) == [
-        "2010年6月6日", "动员讲话", "党建、创先争优", "2010年",
-        "原文链接（www.wenmi123.com）", "raw/speeches/劳动局创先争优动员讲话稿.txt",
+        "2010年6月6日", "wenmi123.com", "动员讲话", "党建、创先争优",
     ]  # fmt: skip
     hrefs = [a.get("href") for a in header.select("a")]
     assert hrefs == [
         "../_collection/years.html#year-2010",
+        "https://www.wenmi123.com/article/167094.html",
         "../_collection/categories.html#category-dongyuanjianghua",
         "../_collection/tags.html#tag-dangjian",
         "../_collection/tags.html#tag-chuangxianzhengyou",
-        "../_collection/parts/2010.html#part-2010",
-        "https://www.wenmi123.com/article/167094.html",
     ]
+    # The file the text was imported from is the editor's business, not the reader's.
+    assert "raw/" not in article.get_text()
     # The header follows the title; the notice follows the header.
     section = article.select("section.book-speech")[0]
     children = section.find_all(recursive=False)
@@ -163,9 +156,11 @@ def test_complete_speech_has_no_notice_and_a_speaker(hans: Built) -> None:
     article = hans.article(WUSHENG)
     assert not article.select(".book-incomplete")
     header = article.select("div.book-meta")[0]
-    assert "演讲者:" in texts(header.select("dt"))
+    assert texts(header.select("dt")) == ["日期：", "演讲者：", "地点：", "来源：", "类别："]
     speaker = header.select("a[href$='#speaker-luxun']")
     assert texts(speaker) == ["鲁迅"]
+    # The publication it was collected in, with the date (source: and published:).
+    assert texts(header.select("dd"))[3] == "《三闲集》，1932年9月"
 
 
 def test_related_speeches_at_most_five_deterministic(hans: Built) -> None:
@@ -300,13 +295,13 @@ def test_parts_by_speaker(rootdir: Path, tmp_path: Path) -> None:
         ("unknown", "演讲者不详"),
     ]  # fmt: skip
     page = (Path(app.outdir) / f"{WUSHENG}.html").read_text(encoding="utf-8")
-    assert 'href="../_collection/parts/luxun.html#part-luxun"' in page
+    assert 'href="../_collection/parts/luxun.html"' in page  # the breadcrumb
     assert 'href="../../downloads/speeches-zh-Hans-luxun.epub"' in page
 
 
 def test_traditional_edition_converts_generated_text(hant: Built) -> None:
     article = hant.article(LABOUR)
-    assert texts(article.select("div.book-meta dt"))[:2] == ["日期:", "類別:"]
+    assert texts(article.select("div.book-meta dt"))[:2] == ["日期：", "來源："]
     assert texts(article.select("a.book-term")) == ["創先爭優", "科學發展觀"]
     note = hant.article(NOTE)
     assert texts(note.select("section > p a")) == ["娜拉走後怎樣", "未有天才之前"]

@@ -123,7 +123,9 @@ class DownloadLinks(SphinxPostTransform):
             for i, other in enumerate(editions(self.config)):
                 paragraph += [nodes.Text(" · ")] if i else []
                 href = epub_href(self.config, self.env.docname, other.name)
-                paragraph += nodes.reference("", other.label, refuri=href, classes=["book-epub"])
+                # docutils writes a "language-" class as the lang attribute.
+                classes = ["book-epub", f"language-{other.name}"]
+                paragraph += nodes.reference("", other.label, refuri=href, classes=classes)
             node.replace_self(paragraph)
 
 

@@ -123,7 +123,9 @@ def _page_nav(model: _Model, pagename: str) -> dict[str, Any]:
     return {"parts": parts, "indexes": indexes}
 
 
-def _crumbs(model: _Model, app: Sphinx, pagename: str) -> list[dict[str, str | None]]:
+def _crumbs(
+    model: _Model, app: Sphinx, pagename: str, context: dict[str, Any]
+) -> list[dict[str, str | None]]:
     """演讲集 › 1923年 › 娜拉走后怎样: the book, the part (on its speeches), the page."""
     if pagename == app.config.root_doc:
         return []
@@ -135,7 +137,9 @@ def _crumbs(model: _Model, app: Sphinx, pagename: str) -> list[dict[str, str | N
     part = model.part_of.get(pagename)
     if part is not None and part != pagename:
         crumbs.append({"title": _title(app.env, part), "href": uri(pagename, part)})
-    crumbs.append({"title": _title(app.env, pagename), "href": None})
+    # Sphinx's own pages (index, search) have no title in the environment.
+    title = _title(app.env, pagename) if pagename in app.env.titles else context.get("title")
+    crumbs.append({"title": str(title or ""), "href": None})
     return crumbs
 
 
@@ -163,7 +167,7 @@ def _page_context(
     if model is None or app.builder.name not in SITE_BUILDERS:
         return
     context["book_nav"] = _page_nav(model, pagename)
-    context["book_crumbs"] = _crumbs(model, app, pagename)
+    context["book_crumbs"] = _crumbs(model, app, pagename, context)
     _reading_order(model, app, pagename, context)
     variant = edition.variant_of(app.config)
     target = app.builder.get_target_uri(pagename)
