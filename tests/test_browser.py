@@ -341,6 +341,24 @@ def test_traditional_edition_writes_no_simplified_only_character(
     assert problems == []
 
 
+def test_traditional_edition_reads_as_taiwan_print(site: Path) -> None:
+    """zh-Hant follows Taiwan's standard forms (為 群 眾, never OpenCC's 爲 羣 衆) and
+    quotes with 「」『』; zh-Hans keeps “”."""
+    from build_tools.variants import backend
+
+    t2tw = backend.converter("t2tw")
+    for page in ("1922-08-14-jingye-yu-leye", "1924-01-17-weiyou-tiancai-zhiqian"):
+        text = (site / "zh-Hant" / "speeches" / f"{page}.html").read_text(encoding="utf-8")
+        body = re.sub(r"<[^>]+>", "", text.split('<article class="bd-article">')[1])
+        assert t2tw(body) == body, {c for c, d in zip(body, t2tw(body), strict=True) if c != d}
+    assert "為" in body and "爲" not in body  # 未有天才之前 writes 為 three times
+    nala = "speeches/1923-12-26-nala-zouhou-zenyang.html"
+    text = (site / "zh-Hant" / nala).read_text(encoding="utf-8")
+    assert "「娜拉走後怎樣？」" in text and "“" not in text.split("<article")[1]
+    simplified = (site / "zh-Hans" / nala).read_text(encoding="utf-8")
+    assert "“娜拉走后怎样？”" in simplified
+
+
 def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:
     shots = {
         "landing-desktop": ("zh-Hans/index.html", {"width": 1280, "height": 900}),

@@ -60,8 +60,11 @@ class Spelling:
 
 
 def variant_of(config: Config) -> table.Variant:
-    """The edition being built (``book_variant``)."""
-    return table.get(config.book_variant)
+    """The edition being built (``book_variant``), with the OpenCC configuration
+    ``book_opencc`` chooses for it (checked at ``config-inited``)."""
+    variant = table.get(config.book_variant)
+    choice = (config.book_opencc or {}).get(variant.name)
+    return variant.with_opencc(choice) if choice else variant
 
 
 def spelling(config: Config, srcdir: str | Path, variant: table.Variant | None = None) -> Spelling:
@@ -94,7 +97,17 @@ def to_hans(text: str, script: str, *, dictionary: UserDictionary | None = None)
 
 def _configure(app: Sphinx, config: Config) -> None:
     """Derive every language setting from the edition, so conf.py names it once."""
-    variant = table.get(config.book_variant)
+    for name, choice in dict(config.book_opencc or {}).items():
+        try:
+            table.get(name).with_opencc(choice)
+        except (KeyError, ValueError) as err:
+            logger.warning(
+                f"book_opencc: {err}; the edition keeps its default",
+                type="book",
+                subtype="config",
+            )
+            del config.book_opencc[name]
+    variant = variant_of(config)
     changed = config.language != variant.sphinx_language
     config.language = variant.sphinx_language
     config.epub_language = variant.bcp47
