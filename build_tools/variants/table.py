@@ -90,7 +90,7 @@ class Variant:
 #: 为人民服务的群众，里面着急，用软件查信息，坐出租车。
 OPENCC_CHOICES: dict[str, str] = {
     "s2t": "OpenCC's own standard forms: 爲人民服務的羣衆，裏面着急，用軟件查信息，坐出租車。",
-    "s2tw": "Taiwan's standard forms (教育部): 為人民服務的群眾，裡面著急，用軟件查信息，坐出租車。",
+    "s2tw": "Taiwan's standard forms: 為人民服務的群眾，裡面著急，用軟件查信息，坐出租車。",
     "s2twp": "Taiwan's forms and words: 為人民服務的群眾，裡面著急，用軟體查資訊，坐計程車。",
     "s2hk": "Hong Kong's standard forms: 為人民服務的羣眾，裏面着急，用軟件查信息，坐出租車。",
 }
