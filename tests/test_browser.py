@@ -113,10 +113,26 @@ def h1(page: Page) -> str:
 
 def test_reader_reaches_a_speech_by_year(page: Page, server: str) -> None:
     page.goto(server + "zh-Hans/index.html")
-    page.locator("ul.book-ways-in a", has_text="1927年").click()
+    page.locator("p.book-landing-part a", has_text="1927年").click()
     page.locator("article li a", has_text="无声的中国").click()
     assert page.url == server + "zh-Hans/" + WUSHENG
     assert h1(page) == "无声的中国"
+
+
+@pytest.mark.parametrize(
+    ("edition", "entry"),
+    [
+        ("zh-Hans", "无声的中国 鲁迅 · 1927年2月16日"),
+        ("zh-Hant", "無聲的中國 魯迅 · 1927年2月16日"),
+    ],
+)
+def test_front_page_lists_the_speeches(page: Page, server: str, edition: str, entry: str) -> None:
+    """The edition's front page shows every speech of the sample, part by part."""
+    page.goto(server + f"{edition}/index.html")
+    items = [" ".join(t.split()) for t in page.locator("ul.book-landing-list li").all_inner_texts()]
+    assert len(items) == 8 and entry in items
+    page.locator("ul.book-landing-list a").first.click()
+    assert "/speeches/" in page.url
 
 
 def test_reader_reaches_a_speech_by_speaker(page: Page, server: str) -> None:
@@ -295,15 +311,18 @@ def site_pages(site: Path, edition: str) -> list[str]:
 
 @functools.cache
 def simplified_only() -> frozenset[str]:
-    """Characters only Simplified Chinese writes: OpenCC's s2t changes them, and its
-    character table never keeps them (干 may stay 干 in Traditional text; 个 never does)."""
+    """Characters no Traditional standard writes: OpenCC's s2t, s2tw and s2hk all change
+    them, and its character table never keeps them (干 may stay 干 in Traditional text, and
+    Taiwan writes 群 where OpenCC's standard has 羣; 个 is never Traditional)."""
     from build_tools.variants import backend
     from build_tools.variants.report import candidates
 
-    s2t = backend.converter("s2t")
+    configs = [backend.converter(c) for c in ("s2t", "s2tw", "s2hk")]
     keeps_itself = {c for c, ways in candidates()["hans"].items() if c in ways}
     chars = (chr(c) for c in range(0x4E00, 0xA000))
-    return frozenset(c for c in chars if c not in keeps_itself and s2t(c) != c)
+    return frozenset(
+        c for c in chars if c not in keeps_itself and all(s2x(c) != c for s2x in configs)
+    )
 
 
 def test_interface_speaks_chinese(browser: Browser, server: str, site: Path) -> None:

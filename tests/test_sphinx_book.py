@@ -253,8 +253,13 @@ def test_landing_page_overview_ways_in_and_downloads(hans: Built) -> None:
         ("简体", "../downloads/speeches-zh-Hans.epub"),
         ("繁體", "../downloads/speeches-zh-Hant.epub"),
     ]
+    assert "演讲者 3 位：梁启超、鲁迅、编辑部。" in texts(article.select("p"))
+    parts = article.select("p.book-landing-part")
+    assert texts(parts)[:2] == ["1922年 1篇", "1923年 1篇"]
+    assert parts[0].select("a")[0].get("href") == "_collection/parts/1922.html#part-1922"
+    listed = article.select("ul.book-landing-list li")
+    assert texts(listed)[4] == "读书杂谈 鲁迅 · 1927年7月16日"
     ways = [a.get("href") for a in article.select("ul.book-ways-in a")]
-    assert "_collection/parts/1922.html#part-1922" in ways
     assert "_collection/speakers.html#book-speakers" in ways
     assert "search.html" in ways and "genindex.html" in ways
 
