@@ -214,8 +214,12 @@ def test_part_page_lists_its_speeches_with_date_speaker_place(hans: Built) -> No
 def test_index_pages_have_stable_anchors(hans: Built) -> None:
     speakers = hans.article("_collection/speakers")
     assert [s.get("id") for s in speakers.select("section section")] == [
-        "speaker-liangqichao", "speaker-luxun", "speaker-bianjibu",
+        "speaker-liangqichao", "speaker-luxun", "speaker-bianjibu", "speaker-unknown",
     ]  # fmt: skip
+    # The speeches without a speaker are a group of their own, last.
+    unknown = speakers.select("#speaker-unknown")[0]
+    assert texts(unknown.select("h2")) == ["演讲者不详 · 1篇#"]
+    assert texts(unknown.select("li")) == ["劳动局创先争优动员讲话稿 2010年6月6日 · 动员讲话"]
     tags = hans.article("_collection/tags")
     assert texts(tags.select("#tag-funv li")) == [
         "娜拉走后怎样 1923年12月26日 · 鲁迅 · 讲演", "编辑说明 2026年1月 · 编辑部 · 说明",
@@ -364,3 +368,21 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
     for page in epub.rglob("*.xhtml"):
         xhtml = page.read_text(encoding="utf-8")
         assert "<img src=x" not in xhtml and "<script>alert" not in xhtml, page
+
+
+def test_themes_are_tags_and_the_key_terms_speeches_share() -> None:
+    from build_tools.sphinx_ext.catalogue import Entry
+    from build_tools.sphinx_ext.collection import Collection
+    from build_tools.sphinx_ext.glossary import Glossary, Term
+    from build_tools.sphinx_ext.pages import render_pages
+
+    glossary = Glossary(terms=(Term("文学革命", "wenxue-geming"), Term("白话", "baihua")))
+    entries = (
+        Entry("speeches/a", "甲", date="1927", tags=("青年",), terms=("wenxue-geming",)),
+        Entry("speeches/b", "乙", date="1928", terms=("wenxue-geming", "baihua")),
+        Entry("speeches/c", "丙", date="1929"),
+    )
+    themes = render_pages(Collection(entries, glossary))["tags.md"]
+    headings = re.findall(r"^\((\S+)\)=\n## (.+)$", themes, flags=re.MULTILINE)
+    # 文学革命 is shared by two speeches; 白话 by one only, so it is no theme.
+    assert headings == [("theme-wenxue-geming", "文学革命 · 2篇"), ("tag-qingnian", "青年 · 1篇")]
