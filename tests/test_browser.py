@@ -378,6 +378,43 @@ def test_traditional_edition_reads_as_taiwan_print(site: Path) -> None:
     assert "“娜拉走后怎样？”" in simplified
 
 
+#: What a phone's first visit to a speech page may transfer (uncompressed, as
+#: ``python -m http.server`` serves it).
+PAGE_WEIGHT_LIMIT = 1_000_000
+#: Sphinx's search index grows with the collection; it is weighed apart (and Pagefind,
+#: which loads its index on demand, replaces it).
+SEARCH_INDEX = "searchindex.js"
+
+
+def first_visit(browser: Browser, url: str) -> dict[str, int]:
+    """Every resource a phone fetches for ``url`` with an empty cache: URL → bytes."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    fetched: dict[str, int] = {}
+    page.on(
+        "requestfinished",
+        lambda request: fetched.__setitem__(request.url, request.sizes()["responseBodySize"]),
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return fetched
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_speech_page_is_light_on_a_phone(browser: Browser, server: str, edition: str) -> None:
+    """A speech page's first visit stays under 1 MB, and all it fetches besides the page are
+    the theme's fixed files: nothing that grows with the collection."""
+    fetched = first_visit(browser, server + f"{edition}/{LABOUR}")
+    weight = sum(size for url, size in fetched.items() if not url.endswith(SEARCH_INDEX))
+    print(f"{edition} speech page, first visit: {weight:,} bytes ({len(fetched)} files)")
+    assert weight < PAGE_WEIGHT_LIMIT, sorted(fetched.items(), key=lambda kv: -kv[1])[:5]
+    assert not any("fontawesome" in url for url in fetched)
+    page_url = server + f"{edition}/{LABOUR}"
+    others = [u.split("?")[0] for u in fetched if u != page_url and not u.endswith(SEARCH_INDEX)]
+    assert all(f"/{edition}/_static/" in u for u in others), others
+
+
 def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:
     shots = {
         "landing-desktop": ("zh-Hans/index.html", {"width": 1280, "height": 900}),
