@@ -415,19 +415,35 @@ def test_speech_page_is_light_on_a_phone(browser: Browser, server: str, edition:
     assert all(f"/{edition}/_static/" in u for u in others), others
 
 
+#: One page of each type, in both editions between them.
+PAGE_TYPES = {
+    "front": "zh-Hans/index.html",
+    "speech": f"zh-Hans/{LABOUR}",
+    "speech-hant": f"zh-Hant/{WUSHENG}",
+    "part": "zh-Hant/_collection/parts/1927.html",
+    "speakers": "zh-Hans/_collection/speakers.html",
+    "themes": "zh-Hant/_collection/tags.html",
+    "glossary": "zh-Hans/_collection/glossary.html",
+    "chronological": "zh-Hant/_collection/chronological.html",
+    "genindex": "zh-Hans/genindex.html",
+    "search": "zh-Hant/search.html?q=創先爭優",
+}
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": PHONE}
+
+
 def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:
-    shots = {
-        "landing-desktop": ("zh-Hans/index.html", {"width": 1280, "height": 900}),
-        "speech-desktop": (f"zh-Hans/{LABOUR}", {"width": 1280, "height": 900}),
-        "landing-phone": ("zh-Hans/index.html", PHONE),
-        "speech-phone": (f"zh-Hant/{LABOUR}", PHONE),
-    }
-    for name, (path, viewport) in shots.items():
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.goto(server + path)
-        page.wait_for_load_state("networkidle")
-        target = artefacts / f"book-{name}.png"
-        page.screenshot(path=str(target), full_page=True)
-        context.close()
-        assert target.stat().st_size > 10_000
+    """Every page type at 1280 and 390 px, and the contents drawer open on a phone."""
+    for width, viewport in WIDTHS.items():
+        for name, path in PAGE_TYPES.items():
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            page.goto(server + path)
+            page.wait_for_load_state("networkidle")
+            target = artefacts / f"book-{name}-{width}.png"
+            page.screenshot(path=str(target), full_page=True)
+            if name == "speech" and width == "phone":
+                page.locator(".primary-toggle:visible").click()
+                page.locator("#pst-primary-sidebar-modal").wait_for(state="visible")
+                page.screenshot(path=str(artefacts / "book-drawer-phone.png"))
+            context.close()
+            assert target.stat().st_size > 10_000

@@ -123,6 +123,9 @@ def _page_nav(model: _Model, pagename: str) -> dict[str, Any]:
     return {"parts": parts, "indexes": indexes}
 
 
+_SPHINX_PAGES = {"genindex": "索引", "search": "搜索"}
+
+
 def _crumbs(
     model: _Model, app: Sphinx, pagename: str, context: dict[str, Any]
 ) -> list[dict[str, str | None]]:
@@ -137,9 +140,11 @@ def _crumbs(
     part = model.part_of.get(pagename)
     if part is not None and part != pagename:
         crumbs.append({"title": _title(app.env, part), "href": uri(pagename, part)})
-    # Sphinx's own pages (index, search) have no title in the environment.
+    # Sphinx's own pages (index, search) have no title in the environment; their templates
+    # set it themselves.
     title = _title(app.env, pagename) if pagename in app.env.titles else context.get("title")
-    crumbs.append({"title": str(title or ""), "href": None})
+    title = title or model.t(_SPHINX_PAGES.get(pagename, ""))
+    crumbs.append({"title": str(title), "href": None})
     return crumbs
 
 

@@ -125,7 +125,7 @@ def _grouped(collection: Collection, page: str, groups: dict[str, list[str]], ki
     if not sections:
         lines.append(NOTHING)
     for slug, title, docnames in sections:
-        lines.append(f"({kind}-{slug})=\n## {escape(title)} · {len(docnames)}篇\n\n")
+        lines.append(f"({kind}-{slug})=\n## {escape(title)} {_count(docnames)}\n\n")
         lines += _items(collection, docnames, show=show)
     return "".join(lines)
 
@@ -145,9 +145,14 @@ def _themes(collection: Collection) -> str:
     if not sections:
         lines.append(NOTHING)
     for anchor, title, docnames in sections:
-        lines.append(f"({anchor})=\n## {escape(title)} · {len(docnames)}篇\n\n")
+        lines.append(f"({anchor})=\n## {escape(title)} {_count(docnames)}\n\n")
         lines += _items(collection, docnames, show=("date", "speaker", "category"))
     return "".join(lines)
+
+
+def _count(docnames: list[str]) -> str:
+    """How many speeches a group holds, muted beside its heading: 2篇."""
+    return f"[{len(docnames)}篇]{{.book-list-meta}}"
 
 
 def _free(slug: str, taken: Iterable[str]) -> str:
