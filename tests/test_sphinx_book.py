@@ -390,3 +390,22 @@ def test_themes_are_tags_and_the_key_terms_speeches_share() -> None:
         ("theme-wenxue-geming", f"文学革命 {count.format(2)}"),
         ("tag-qingnian", f"青年 {count.format(1)}"),
     ]
+
+
+def test_opencc_configuration_is_one_setting(rootdir: Path, tmp_path: Path) -> None:
+    """book_opencc picks the OpenCC configuration of an edition: s2t writes OpenCC's own
+    forms (爲) where the default s2tw writes Taiwan's (為); a wrong value is reported."""
+    srcdir = tmp_path / "opencc"
+    shutil.copytree(rootdir / "test-book", srcdir)
+    page = "speeches/1924-01-17-weiyou-tiancai-zhiqian.html"
+    app = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "s2t"})
+    assert app.warning.getvalue() == ""  # type: ignore[attr-defined]
+    text = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    assert "爲" in text and "為" not in text
+    app = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "t2s"})
+    assert strip_colors(app.warning.getvalue()).strip() == (  # type: ignore[attr-defined]
+        "WARNING: book_opencc: unknown OpenCC configuration 't2s'; choose one of: s2t, s2tw, "
+        "s2twp, s2hk; the edition keeps its default [book.config]"
+    )
+    text = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    assert "為" in text and "爲" not in text
