@@ -122,10 +122,11 @@ VARIANTS: tuple[Variant, ...] = (
         quotes=CORNER,
         traditional=True,
     ),
+    # Sphinx has no zh_HK message catalogue (its words would stay English): Taiwan's serves.
     Variant(
         "zh-HK",
         "香港繁體",
-        "zh_HK",
+        "zh_TW",
         (("hans", "s2hk"), ("hant", "t2hk"), ("hant-tw", "tw2t+t2hk"), ("hant-hk", None)),
         quotes=CORNER,
         traditional=True,
