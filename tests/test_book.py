@@ -95,6 +95,7 @@ def test_landing_page_shows_the_collection(built_book: Path) -> None:
     for link in speeches:
         assert (built_book / link["href"]).is_file(), link["href"]
     assert "娜拉走后怎样 鲁迅 · 1923年12月26日" in text
+    assert not re.search(r"[\u4e00-\u9fff][:;,?!]", text)
     hant = landing.select('li[lang="zh-Hant"]')[0]
     assert hant.select("a")[0].get_text() == "演講集（繁體）"
     assert 'href="downloads/speeches-zh-Hant.epub"' in str(hant)

@@ -49,7 +49,12 @@ class _Model:
 
     @property
     def titles(self) -> dict[str, str]:
-        return {d: t for members in self.members.values() for d, t in members}
+        """Speech docname → title (worked out once: every page asks)."""
+        cached: dict[str, str] | None = self.__dict__.get("_titles")
+        if cached is None:
+            cached = {d: t for members in self.members.values() for d, t in members}
+            object.__setattr__(self, "_titles", cached)
+        return cached
 
     def neighbours(self, docname: str) -> tuple[str | None, str | None]:
         """The speeches before and after ``docname`` in reading order (None at either end)."""
