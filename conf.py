@@ -24,6 +24,14 @@ templates_path: list[str] = []
 book_variant = "zh-Hans"
 book_editions = "zh-Hans,zh-Hant"  # the editions built together: the edition switch links them
 book_grouping = "year"  # parts of the book: year | category | speaker
+# How each Traditional edition spells a Simplified text: the OpenCC configuration. Left out,
+# an edition uses its default (zh-Hant s2tw, zh-TW s2twp, zh-HK s2hk). What each choice makes
+# of 为人民服务的群众，里面着急，用软件查信息，坐出租车。
+#   s2t    爲人民服務的羣衆，裏面着急，用軟件查信息，坐出租車。 (OpenCC's own standard forms)
+#   s2tw   為人民服務的群眾，裡面著急，用軟件查信息，坐出租車。 (Taiwan's standard forms)
+#   s2twp  為人民服務的群眾，裡面著急，用軟體查資訊，坐計程車。 (Taiwan's forms and words)
+#   s2hk   為人民服務的羣眾，裏面着急，用軟件查信息，坐出租車。 (Hong Kong's standard forms)
+book_opencc: dict[str, str] = {}  # e.g. {"zh-Hant": "s2twp"}
 book_slug = "speeches"  # file names of the EPUBs: speeches-zh-Hans.epub
 book_description = "中文演讲与报告文集：简体与繁体版本，网页与电子书。"
 
@@ -48,7 +56,14 @@ html_theme_options = {
     "home_page_in_toc": True,
     "use_download_button": False,
     "use_fullscreen_button": False,
+    "article_header_start": ["toggle-primary-sidebar.html", "book-breadcrumbs.html"],
     "article_header_end": ["book-edition-switch.html", "article-header-buttons.html"],
+    # No top header: its hidden copy of the contents button would be the one the theme's
+    # scripts bind to (they take the first .primary-toggle), and the menu would not open.
+    "navbar_persistent": [],
+    "primary_sidebar_end": [],
+    "back_to_top_button": False,  # templates/layout.html has one in the edition's words
+    "footer_content_items": ["author.html", "copyright.html"],
 }
 html_context = {"default_mode": "auto"}  # light or dark, as the reader's system prefers
 # The theme's sidebar nav embeds the whole book in every page; book-nav.html shows the parts

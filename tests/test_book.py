@@ -83,6 +83,41 @@ def test_layout(built_book: Path) -> None:
     assert "简体" in landing and "繁體" in landing
 
 
+def test_landing_page_shows_the_collection(built_book: Path) -> None:
+    """What the collection is, its speeches (linked, with speaker and date) and the books."""
+    from bs4 import BeautifulSoup
+
+    landing = BeautifulSoup((built_book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(landing.get_text().split())
+    assert f"本文集收录演讲与报告 {len(speech_files())} 篇" in text
+    speeches = [a for a in landing.select("main li a") if "/speeches/" in a.get("href", "")]
+    assert len(speeches) == len(speech_files())
+    for link in speeches:
+        assert (built_book / link["href"]).is_file(), link["href"]
+    assert "娜拉走后怎样 鲁迅 · 1923年12月26日" in text
+    assert not re.search(r"[\u4e00-\u9fff][:;,?!]", text)
+    hant = landing.select('li[lang="zh-Hant"]')[0]
+    assert hant.select("a")[0].get_text() == "演講集（繁體）"
+    assert 'href="downloads/speeches-zh-Hant.epub"' in str(hant)
+
+
+def test_downloads_page_names_each_book_by_its_title(built_book: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    page = (built_book / "downloads" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    books = {a["href"]: a.get_text() for a in soup.select("a[download]")}
+    assert books["speeches-zh-Hans.epub"] == "演讲集（简体）"
+    assert books["speeches-zh-Hant.epub"] == "演講集（繁體）"
+    assert books["speeches-zh-Hans-1923.epub"] == "演讲集 · 1923年（简体）"
+    assert set(books) == {p.name for p in (built_book / "downloads").glob("*.epub")}
+    hant = soup.select('section[lang="zh-Hant"]')[0].get_text()
+    assert "全書" in hant and "全书" not in hant and "1923年 · 1篇 · EPUB · " in hant
+    assert "《娜拉走後怎樣》" in hant  # what the volume holds
+    assert "返回首页" in page and "返回 · 返回" not in page
+    assert not re.search(r"[\u4e00-\u9fff][:;,?!]", soup.get_text())
+
+
 def test_every_sample_speech_is_published(built_book: Path) -> None:
     files = speech_files()
     assert len(files) >= 10  # 8 speeches, the 2021 report and the 2026 CSV row

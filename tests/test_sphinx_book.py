@@ -129,27 +129,20 @@ def test_generated_pages_and_parts_manifest(hans: Built) -> None:
 def test_speech_opens_with_its_metadata(hans: Built) -> None:
     article = hans.article(LABOUR)
     header = article.select("div.book-meta")[0]
-    assert texts(header.select("dt")) == [
-        "日期:",
-        "类别:",
-        "标签:",
-        "所属部分:",
-        "来源:",
-        "原始文件:",
-    ]
+    assert texts(header.select("dt")) == ["日期：", "来源：", "类别：", "主题："]
     assert texts(header.select("dd")) == [
-        "2010年6月6日", "动员讲话", "党建、创先争优", "2010年",
-        "原文链接（www.wenmi123.com）", "raw/speeches/劳动局创先争优动员讲话稿.txt",
+        "2010年6月6日", "wenmi123.com", "动员讲话", "党建、创先争优",
     ]  # fmt: skip
     hrefs = [a.get("href") for a in header.select("a")]
     assert hrefs == [
         "../_collection/years.html#year-2010",
+        "https://www.wenmi123.com/article/167094.html",
         "../_collection/categories.html#category-dongyuanjianghua",
         "../_collection/tags.html#tag-dangjian",
         "../_collection/tags.html#tag-chuangxianzhengyou",
-        "../_collection/parts/2010.html#part-2010",
-        "https://www.wenmi123.com/article/167094.html",
     ]
+    # The file the text was imported from is the editor's business, not the reader's.
+    assert "raw/" not in article.get_text()
     # The header follows the title; the notice follows the header.
     section = article.select("section.book-speech")[0]
     children = section.find_all(recursive=False)
@@ -163,9 +156,11 @@ def test_complete_speech_has_no_notice_and_a_speaker(hans: Built) -> None:
     article = hans.article(WUSHENG)
     assert not article.select(".book-incomplete")
     header = article.select("div.book-meta")[0]
-    assert "演讲者:" in texts(header.select("dt"))
+    assert texts(header.select("dt")) == ["日期：", "演讲者：", "地点：", "来源：", "类别："]
     speaker = header.select("a[href$='#speaker-luxun']")
     assert texts(speaker) == ["鲁迅"]
+    # The publication it was collected in, with the date (source: and published:).
+    assert texts(header.select("dd"))[3] == "《三闲集》，1932年9月"
 
 
 def test_related_speeches_at_most_five_deterministic(hans: Built) -> None:
@@ -219,8 +214,12 @@ def test_part_page_lists_its_speeches_with_date_speaker_place(hans: Built) -> No
 def test_index_pages_have_stable_anchors(hans: Built) -> None:
     speakers = hans.article("_collection/speakers")
     assert [s.get("id") for s in speakers.select("section section")] == [
-        "speaker-liangqichao", "speaker-luxun", "speaker-bianjibu",
+        "speaker-liangqichao", "speaker-luxun", "speaker-bianjibu", "speaker-unknown",
     ]  # fmt: skip
+    # The speeches without a speaker are a group of their own, last.
+    unknown = speakers.select("#speaker-unknown")[0]
+    assert texts(unknown.select("h2")) == ["演讲者不详 1篇#"]
+    assert texts(unknown.select("li")) == ["劳动局创先争优动员讲话稿 2010年6月6日 · 动员讲话"]
     tags = hans.article("_collection/tags")
     assert texts(tags.select("#tag-funv li")) == [
         "娜拉走后怎样 1923年12月26日 · 鲁迅 · 讲演", "编辑说明 2026年1月 · 编辑部 · 说明",
@@ -258,8 +257,13 @@ def test_landing_page_overview_ways_in_and_downloads(hans: Built) -> None:
         ("简体", "../downloads/speeches-zh-Hans.epub"),
         ("繁體", "../downloads/speeches-zh-Hant.epub"),
     ]
+    assert "演讲者 3 位：梁启超、鲁迅、编辑部。" in texts(article.select("p"))
+    parts = article.select("p.book-landing-part")
+    assert texts(parts)[:2] == ["1922年 1篇", "1923年 1篇"]
+    assert parts[0].select("a")[0].get("href") == "_collection/parts/1922.html#part-1922"
+    listed = article.select("ul.book-landing-list li")
+    assert texts(listed)[4] == "读书杂谈 鲁迅 · 1927年7月16日"
     ways = [a.get("href") for a in article.select("ul.book-ways-in a")]
-    assert "_collection/parts/1922.html#part-1922" in ways
     assert "_collection/speakers.html#book-speakers" in ways
     assert "search.html" in ways and "genindex.html" in ways
 
@@ -300,13 +304,13 @@ def test_parts_by_speaker(rootdir: Path, tmp_path: Path) -> None:
         ("unknown", "演讲者不详"),
     ]  # fmt: skip
     page = (Path(app.outdir) / f"{WUSHENG}.html").read_text(encoding="utf-8")
-    assert 'href="../_collection/parts/luxun.html#part-luxun"' in page
+    assert 'href="../_collection/parts/luxun.html"' in page  # the breadcrumb
     assert 'href="../../downloads/speeches-zh-Hans-luxun.epub"' in page
 
 
 def test_traditional_edition_converts_generated_text(hant: Built) -> None:
     article = hant.article(LABOUR)
-    assert texts(article.select("div.book-meta dt"))[:2] == ["日期:", "類別:"]
+    assert texts(article.select("div.book-meta dt"))[:2] == ["日期：", "來源："]
     assert texts(article.select("a.book-term")) == ["創先爭優", "科學發展觀"]
     note = hant.article(NOTE)
     assert texts(note.select("section > p a")) == ["娜拉走後怎樣", "未有天才之前"]
@@ -348,3 +352,44 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
     for page in epub.rglob("*.xhtml"):
         xhtml = page.read_text(encoding="utf-8")
         assert "<img src=x" not in xhtml and "<script>alert" not in xhtml, page
+
+
+def test_themes_are_tags_and_the_key_terms_speeches_share() -> None:
+    from build_tools.sphinx_ext.catalogue import Entry
+    from build_tools.sphinx_ext.collection import Collection
+    from build_tools.sphinx_ext.glossary import Glossary, Term
+    from build_tools.sphinx_ext.pages import render_pages
+
+    glossary = Glossary(terms=(Term("文学革命", "wenxue-geming"), Term("白话", "baihua")))
+    entries = (
+        Entry("speeches/a", "甲", date="1927", tags=("青年",), terms=("wenxue-geming",)),
+        Entry("speeches/b", "乙", date="1928", terms=("wenxue-geming", "baihua")),
+        Entry("speeches/c", "丙", date="1929"),
+    )
+    themes = render_pages(Collection(entries, glossary))["tags.md"]
+    headings = re.findall(r"^\((\S+)\)=\n## (.+)$", themes, flags=re.MULTILINE)
+    # 文学革命 is shared by two speeches; 白话 by one only, so it is no theme.
+    count = "[{}篇]{{.book-list-meta}}"
+    assert headings == [
+        ("theme-wenxue-geming", f"文学革命 {count.format(2)}"),
+        ("tag-qingnian", f"青年 {count.format(1)}"),
+    ]
+
+
+def test_opencc_configuration_is_one_setting(rootdir: Path, tmp_path: Path) -> None:
+    """book_opencc picks the OpenCC configuration of an edition: s2t writes OpenCC's own
+    forms (爲) where the default s2tw writes Taiwan's (為); a wrong value is reported."""
+    srcdir = tmp_path / "opencc"
+    shutil.copytree(rootdir / "test-book", srcdir)
+    page = "speeches/1924-01-17-weiyou-tiancai-zhiqian.html"
+    app = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "s2t"})
+    assert app.warning.getvalue() == ""  # type: ignore[attr-defined]
+    text = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    assert "爲" in text and "為" not in text
+    app = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "t2s"})
+    assert strip_colors(app.warning.getvalue()).strip() == (  # type: ignore[attr-defined]
+        "WARNING: book_opencc: unknown OpenCC configuration 't2s'; choose one of: s2t, s2tw, "
+        "s2twp, s2hk; the edition keeps its default [book.config]"
+    )
+    text = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    assert "為" in text and "爲" not in text

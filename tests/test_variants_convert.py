@@ -48,10 +48,13 @@ def test_zh_hans_of_simplified_is_identity(text: str) -> None:
     assert convert_text(text, HANS, dictionary=WORDS) is text
 
 
-def test_traditional_edition_of_traditional_source_changes_only_quotes() -> None:
-    text = doc("他說：“後來。”\n", script="hant")
-    assert convert_myst(text, HANT, dictionary=WORDS) is text  # zh-Hant keeps quotes
-    assert convert_myst(text, TW, dictionary=WORDS) == doc("他說：「後來。」\n", script="hant")
+def test_traditional_edition_of_traditional_source_changes_only_forms_and_quotes() -> None:
+    text = doc("他說：“爲後來。”\n", script="hant")
+    # Taiwan's standard forms (爲 → 為) and corner quotes, in zh-Hant as in zh-TW.
+    assert convert_myst(text, HANT, dictionary=WORDS) == doc("他說：「為後來。」\n", script="hant")
+    assert convert_myst(text, TW, dictionary=WORDS) == doc("他說：「為後來。」\n", script="hant")
+    taiwan = doc("他說：「為後來。」\n", script="hant-tw")
+    assert convert_myst(taiwan, HANT, dictionary=WORDS) == taiwan  # already the edition's
 
 
 # -- quotation marks ----------------------------------------------------------------------
@@ -73,8 +76,8 @@ def test_corner_quotes_can_be_turned_off() -> None:
     assert convert_myst(doc(text), TW, corner_quotes=False) == doc("他說：“我讀過‘後來’。”")
 
 
-def test_generic_traditional_keeps_curly_quotes() -> None:
-    assert convert_text("“后来”", HANT) == "“後來”"
+def test_traditional_edition_uses_corner_quotes_and_taiwan_forms() -> None:
+    assert convert_text("“为群众”", HANT) == "「為群眾」"
 
 
 def test_simplified_edition_of_traditional_source_uses_curly_quotes() -> None:
@@ -253,7 +256,7 @@ def test_unmatched_backtick_does_not_swallow_the_paragraph() -> None:
 def test_indented_code_is_kept_but_list_paragraphs_are_text() -> None:
     text = doc("后来\n\n    代码后来\n\n    还是代码\n后来\n\n1. 后来\n\n    列表里的后来\n")
     assert convert_myst(text, HANT) == doc(
-        "後來\n\n    代码后来\n\n    还是代码\n後來\n\n1. 後來\n\n    列表裏的後來\n"
+        "後來\n\n    代码后来\n\n    还是代码\n後來\n\n1. 後來\n\n    列表裡的後來\n"
     )
 
 

@@ -2,8 +2,8 @@
 
 Registers (see each module's docstring):
 
-* config values ``book_variant``, ``book_editions``, ``book_grouping``, ``book_slug``,
-  ``book_description``, ``book_glossary``, ``book_site_url``;
+* config values ``book_variant``, ``book_editions``, ``book_grouping``, ``book_opencc``,
+  ``book_slug``, ``book_description``, ``book_glossary``, ``book_site_url``;
 * ``edition``: language settings at ``config-inited``, conversion at ``source-read``,
   ``<html lang>``;
 * ``state``: at ``builder-inited`` the collection is scanned and ``source/_collection/``
@@ -47,16 +47,24 @@ def _add_theme_files(app: Sphinx, config: Config) -> None:
         config.html_favicon = str(HERE / "favicon.svg")
 
 
+def _add_site_files(app: Sphinx) -> None:
+    """The web site's icons (templates/layout.html leaves out the theme's icon script)."""
+    if app.builder.name in landing.SITE_BUILDERS:
+        app.add_css_file("book-icons.css")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_variant", "zh-Hans", "env", types=[str])
     app.add_config_value("book_editions", "zh-Hans,zh-Hant", "html", types=[str])
     app.add_config_value("book_grouping", "year", "env", types=[str])
+    app.add_config_value("book_opencc", {}, "env", types=[dict])
     app.add_config_value("book_slug", "speeches", "html", types=[str])
     app.add_config_value("book_description", "", "html", types=[str])
     app.add_config_value("book_glossary", "_data/glossary.yml", "env", types=[str])
     app.add_config_value("book_site_url", "", "html", types=[str])
     app.connect("config-inited", _add_theme_files)
     app.add_css_file("book.css")
+    app.connect("builder-inited", _add_site_files)
     edition.setup(app)
     state.setup(app)
     app.add_transform(speech.SpeechPage)

@@ -47,6 +47,10 @@ class Entry:
     tags: tuple[str, ...] = ()
     source_url: str | None = None
     source_file: str | None = None
+    #: Where a reader finds the original: the publication or site (``source:``, else
+    #: ``publisher:``) and the date it was published there (``published:``).
+    source: str | None = None
+    published: str | None = None
     incomplete: bool = False
     terms: tuple[str, ...] = ()  #: slugs of the glossary terms that occur in the text
     organisations: tuple[str, ...] = ()  #: slugs of the organisations named in the text
@@ -135,6 +139,8 @@ def read_entry(
         tags=tuple(dict.fromkeys(t for t in (_text(t) for t in tags) if t)),
         source_url=_text(meta.get("source_url")),
         source_file=_text(meta.get("source_file")),
+        source=_text(meta.get("source")) or _text(meta.get("publisher")),
+        published=_text(meta.get("published")),
         incomplete=bool(meta.get("incomplete")),
         terms=find_terms(body_text, glossary.terms, spell),
         organisations=find_terms(body_text, glossary.organisations, spell),

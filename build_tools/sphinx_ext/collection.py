@@ -221,6 +221,8 @@ class Collection:
                 last and last.docname,
                 bool(self.tags),
                 bool(self.glossary.terms),
+                # the front page lists the speeches: title, speaker, date
+                [(e.docname, e.title, e.speaker, e.date) for e in self.entries],
             )
         )
 

@@ -7,9 +7,12 @@ in its own script. Conversion itself is ``build_tools.variants.convert``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -57,8 +60,11 @@ class Spelling:
 
 
 def variant_of(config: Config) -> table.Variant:
-    """The edition being built (``book_variant``)."""
-    return table.get(config.book_variant)
+    """The edition being built (``book_variant``), with the OpenCC configuration
+    ``book_opencc`` chooses for it (checked at ``config-inited``)."""
+    variant = table.get(config.book_variant)
+    choice = (config.book_opencc or {}).get(variant.name)
+    return variant.with_opencc(choice) if choice else variant
 
 
 def spelling(config: Config, srcdir: str | Path, variant: table.Variant | None = None) -> Spelling:
@@ -91,7 +97,17 @@ def to_hans(text: str, script: str, *, dictionary: UserDictionary | None = None)
 
 def _configure(app: Sphinx, config: Config) -> None:
     """Derive every language setting from the edition, so conf.py names it once."""
-    variant = table.get(config.book_variant)
+    for name, choice in dict(config.book_opencc or {}).items():
+        try:
+            table.get(name).with_opencc(choice)
+        except (KeyError, ValueError) as err:
+            logger.warning(
+                f"book_opencc: {err}; the edition keeps its default",
+                type="book",
+                subtype="config",
+            )
+            del config.book_opencc[name]
+    variant = variant_of(config)
     changed = config.language != variant.sphinx_language
     config.language = variant.sphinx_language
     config.epub_language = variant.bcp47
@@ -103,6 +119,12 @@ def _configure(app: Sphinx, config: Config) -> None:
         config.html_baseurl = f"{config.book_site_url.rstrip('/')}/{variant.folder}/"
         if hasattr(config, "ogp_site_url"):
             config.ogp_site_url = config.html_baseurl
+    # The site's name in the sidebar, the page titles and link previews, in the edition.
+    how = spelling(config, app.srcdir, variant)
+    if config.html_title:
+        config.html_title = how.text(config.html_title)
+    if getattr(config, "ogp_site_name", False) is None:
+        config.ogp_site_name = config.html_title or how.text(config.project)
     if changed:
         # Sphinx loads its message catalogue before config-inited; load it again for the
         # edition's language ("Index", "Search", ...). Themes load theirs later, when the
@@ -123,14 +145,39 @@ def _convert_source(app: Sphinx, docname: str, content: list[str]) -> None:
         )
 
 
+def chrome_text(app: Sphinx) -> Callable[[str], str]:
+    """``book_t`` of the templates: Simplified interface text in this edition's spelling,
+    each distinct text converted once per build."""
+    key = (app.config.book_variant, str(app.srcdir))
+    cached = _CHROME.get(app)
+    if cached is None or cached[0] != key:
+        cached = (key, functools.lru_cache(maxsize=None)(spelling(app.config, app.srcdir).text))
+        _CHROME[app] = cached
+    return cached[1]
+
+
+_CHROME: WeakKeyDictionary[Sphinx, tuple[tuple[str, str], Callable[[str], str]]] = (
+    WeakKeyDictionary()
+)
+
+
 def _html_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """``<html lang>`` is the edition's BCP 47 tag; pydata-sphinx-theme prints ``language``
-    there, which Sphinx sets to the message catalogue (zh_CN), so give templates the tag."""
+    there, which Sphinx sets to the message catalogue (zh_CN), so give templates the tag.
+    The templates' own words go through ``book_t``."""
     tag = variant_of(app.config).bcp47
     context["lang_attr"] = tag
     context["language"] = tag
+    context["book_t"] = chrome_text(app)
+
+
+def _theme_words(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The search field's placeholder, which sphinx-book-theme sets in English."""
+    context["theme_search_bar_text"] = chrome_text(app)("搜索本书…")
 
 
 def setup(app: Sphinx) -> None:
@@ -138,3 +185,5 @@ def setup(app: Sphinx) -> None:
     app.connect("config-inited", _configure, priority=100)
     app.connect("source-read", _convert_source)
     app.connect("html-page-context", _html_context)
+    # After sphinx-book-theme (500), which sets the placeholder.
+    app.connect("html-page-context", _theme_words, priority=900)

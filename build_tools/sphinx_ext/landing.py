@@ -1,13 +1,17 @@
 """The ``book-landing`` directive: the root page's overview, ways in, downloads and contents.
 
 Put it on the root page (``:::{book-landing}`` + ``:::``). It writes what the collection is
-(how many speeches, from when to when), the ways in (parts, speakers, categories, themes,
-search, index) and the table of contents of the book (parts, then the index pages). The
+(how many speeches by how many speakers, from when to when), the downloads, the ways in
+(parts, speakers, categories, themes, search, index), the speeches themselves part by part
+(title, speaker, date; a long part shows its first few and links to the rest) and the table
+of contents of the book (parts, then the index pages). The
 EPUB downloads are a placeholder resolved at write time, for the HTML builder only: the
 doctree stays the same for HTML and EPUB.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from docutils import nodes
 from sphinx import addnodes
@@ -19,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from build_tools.sphinx_ext import edition, state
 from build_tools.sphinx_ext.catalogue import format_date
+from build_tools.sphinx_ext.collection import Collection
 from build_tools.sphinx_ext.links import xref
 from build_tools.sphinx_ext.pages import INDEX_PAGES, index_docnames
 from build_tools.variants import table
@@ -27,6 +32,9 @@ from build_tools.variants import table
 SITE_BUILDERS = ("html",)
 #: An ``only`` expression for what only the web site has (search, general index).
 WEB_ONLY = "not builder_epub"
+#: The front page lists at most this many speeches of a part, so that its size stays
+#: proportional to the number of parts, not to the collection.
+LANDING_PER_PART = 8
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +61,14 @@ class BookLanding(SphinxDirective):
         else:
             span = ""
         about = nodes.paragraph("", t(f"本文集收录演讲与报告 {len(entries)} 篇{span}。"))
-        result: list[nodes.Node] = [about, book_downloads()]
+        result: list[nodes.Node] = [about]
+        speakers = list(collection.speakers)
+        if speakers:
+            names = "、".join(speakers[:5]) + ("等" if len(speakers) > 5 else "")
+            result.append(nodes.paragraph("", t(f"演讲者 {len(speakers)} 位：{names}。")))
+        result.append(book_downloads())
 
         ways = nodes.bullet_list(classes=["book-ways-in"])
-        if collection.parts:
-            parts: list[nodes.Node] = [nodes.Text(t(_PART_HEADING[collection.grouping]) + "：")]
-            for i, part in enumerate(collection.parts):
-                parts += [nodes.Text(" · ")] if i else []
-                parts.append(xref("ref", part.label, t(part.title), docname))
-            ways += nodes.list_item("", nodes.paragraph("", "", *parts))
         for page in ("chronological", "years", "speakers", "categories", "tags", "glossary"):
             link = xref("ref", f"book-{page}", t(INDEX_PAGES[page]), docname)
             ways += nodes.list_item("", nodes.paragraph("", "", link))
@@ -75,6 +82,7 @@ class BookLanding(SphinxDirective):
                 "", nodes.paragraph("", "", xref("ref", label, t(text), docname))
             )
         ways += web_only
+        result += self.speeches(collection, t)
         result += [nodes.rubric("", t("阅读入口")), ways]
 
         contents = "\n".join(f"/{d}" for d in index_docnames(collection)) + "\ngenindex"
@@ -84,8 +92,33 @@ class BookLanding(SphinxDirective):
         state.signatures(self.env)[docname] = ("landing", collection.landing_signature())
         return result
 
-
-_PART_HEADING = {"year": "按年份分卷", "category": "按类别分卷", "speaker": "按演讲者分卷"}
+    def speeches(self, collection: Collection, t: Callable[[str], str]) -> list[nodes.Node]:
+        """The speeches part by part: 1923年 · 1篇, then title, speaker and date of each."""
+        how = edition.spelling(self.config, self.env.srcdir)
+        docname = self.env.docname
+        result: list[nodes.Node] = [nodes.rubric("", t("篇目"), classes=["book-landing-contents"])]
+        for part in collection.parts:
+            heading = nodes.paragraph(classes=["book-landing-part"])
+            heading += xref("ref", part.label, t(part.title), docname)
+            heading += nodes.Text(" ")
+            heading += nodes.inline("", t(f"{len(part.docnames)}篇"), classes=["book-list-meta"])
+            items = nodes.bullet_list(classes=["book-landing-list"])
+            for other in part.docnames[:LANDING_PER_PART]:
+                entry = collection.by_docname[other]
+                facts = [how.text(entry.speaker, entry.script)] if entry.speaker else []
+                facts.append(t(format_date(entry.date)))
+                paragraph = nodes.paragraph(
+                    "", "", xref("doc", f"/{other}", other, docname, explicit=False)
+                )
+                paragraph += nodes.Text(" ")
+                paragraph += nodes.inline("", " · ".join(facts), classes=["book-list-meta"])
+                items += nodes.list_item("", paragraph)
+            rest = len(part.docnames) - LANDING_PER_PART
+            if rest > 0:
+                more = xref("ref", part.label, t(f"另有 {rest} 篇……"), docname)
+                items += nodes.list_item("", nodes.paragraph("", "", more))
+            result += [heading, items]
+        return result
 
 
 def editions(config: Config) -> list[table.Variant]:
@@ -123,7 +156,9 @@ class DownloadLinks(SphinxPostTransform):
             for i, other in enumerate(editions(self.config)):
                 paragraph += [nodes.Text(" · ")] if i else []
                 href = epub_href(self.config, self.env.docname, other.name)
-                paragraph += nodes.reference("", other.label, refuri=href, classes=["book-epub"])
+                # docutils writes a "language-" class as the lang attribute.
+                classes = ["book-epub", f"language-{other.name}"]
+                paragraph += nodes.reference("", other.label, refuri=href, classes=classes)
             node.replace_self(paragraph)
 
 

@@ -1,4 +1,4 @@
-"""The HTML chrome of the book: a small sidebar nav, the edition switch, EPUB downloads.
+"""The HTML chrome of the book: sidebar nav, breadcrumb, reading order, edition switch, downloads.
 
 The theme's own sidebar renders the whole table of contents into every page, which makes
 writing one page cost O(collection). ``book-nav.html`` shows the parts and the current
@@ -7,7 +7,11 @@ once per build, so one page's cost stays flat. Pages whose nav would change (a t
 speech added to their part) are rewritten through ``env-get-updated``.
 
 Template context (``html-page-context``):
+  (``book_t``, the chrome's words in the edition's spelling, comes from ``edition``)
   ``book_nav``       {"parts": [...], "indexes": [...]} (see ``_page_nav``)
+  ``book_crumbs``    [{"title", "href"}]: the book, the part, (the page itself, no href)
+  ``prev``/``next``  on a speech page, the neighbouring speeches in the book's order
+                     (``book_reading`` is then "speech": the footer says 上一篇/下一篇)
   ``book_editions``  [{"name", "label", "href", "current"}]: the same page in each edition
   ``book_downloads`` [{"text", "href"}]: this edition's EPUB, and the part's on part pages
                      and speech pages
@@ -15,6 +19,7 @@ Template context (``html-page-context``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -39,7 +44,34 @@ class _Model:
     members: dict[str, tuple[tuple[str, str], ...]]  #: part docname → (docname, title)
     part_of: dict[str, str]  #: speech or part docname → part docname
     indexes: tuple[tuple[str, str], ...]  #: (docname, title) of the index pages
-    labels: dict[str, str]  #: the chrome's words, in the edition's spelling
+    t: Callable[[str], str]  #: Simplified chrome text → the edition's spelling
+    order: tuple[str, ...] = ()  #: the speeches in the book's reading order
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Speech docname → title (worked out once: every page asks)."""
+        cached: dict[str, str] | None = self.__dict__.get("_titles")
+        if cached is None:
+            cached = {d: t for members in self.members.values() for d, t in members}
+            object.__setattr__(self, "_titles", cached)
+        return cached
+
+    def neighbours(self, docname: str) -> tuple[str | None, str | None]:
+        """The speeches before and after ``docname`` in reading order (None at either end)."""
+        at = self.position.get(docname)
+        if at is None:
+            return None, None
+        before = self.order[at - 1] if at > 0 else None
+        after = self.order[at + 1] if at + 1 < len(self.order) else None
+        return before, after
+
+    @property
+    def position(self) -> dict[str, int]:
+        cached: dict[str, int] | None = self.__dict__.get("_position")
+        if cached is None:
+            cached = {d: i for i, d in enumerate(self.order)}
+            object.__setattr__(self, "_position", cached)
+        return cached
 
 
 def _title(env: BuildEnvironment, docname: str) -> str:
@@ -58,10 +90,9 @@ def _build_model(app: Sphinx) -> _Model | None:
     indexes = tuple(
         (f"{COLLECTION_FOLDER}/{n}", _title(env, f"{COLLECTION_FOLDER}/{n}")) for n in INDEX_PAGES
     )
-    t = edition.spelling(app.config, app.srcdir).text
-    words = ("目录", "索引", "下载 EPUB", "全书", "本部分", "版本", "本部分全部演讲")
-    labels = {w: t(w) for w in words}
-    return _Model(parts, members, part_of, indexes, labels)
+    t = edition.chrome_text(app)
+    order = tuple(d for p in collection.parts for d in p.docnames)
+    return _Model(parts, members, part_of, indexes, t, order)
 
 
 def _write_started(app: Sphinx, builder: Builder) -> None:
@@ -94,7 +125,47 @@ def _page_nav(model: _Model, pagename: str) -> dict[str, Any]:
             }
         )
     indexes = [{"docname": d, "title": t, "current": d == pagename} for d, t in model.indexes]
-    return {"parts": parts, "indexes": indexes, "labels": model.labels}
+    return {"parts": parts, "indexes": indexes}
+
+
+_SPHINX_PAGES = {"genindex": "索引", "search": "搜索"}
+
+
+def _crumbs(
+    model: _Model, app: Sphinx, pagename: str, context: dict[str, Any]
+) -> list[dict[str, str | None]]:
+    """演讲集 › 1923年 › 娜拉走后怎样: the book, the part (on its speeches), the page."""
+    if pagename == app.config.root_doc:
+        return []
+    uri = app.builder.get_relative_uri
+    root = app.config.root_doc
+    crumbs: list[dict[str, str | None]] = [
+        {"title": _title(app.env, root), "href": uri(pagename, root)}
+    ]
+    part = model.part_of.get(pagename)
+    if part is not None and part != pagename:
+        crumbs.append({"title": _title(app.env, part), "href": uri(pagename, part)})
+    # Sphinx's own pages (index, search) have no title in the environment; their templates
+    # set it themselves.
+    title = _title(app.env, pagename) if pagename in app.env.titles else context.get("title")
+    title = title or model.t(_SPHINX_PAGES.get(pagename, ""))
+    crumbs.append({"title": str(title), "href": None})
+    return crumbs
+
+
+def _reading_order(model: _Model, app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+    """On a speech page, 上一篇/下一篇 are the neighbouring speeches, not Sphinx's
+    toctree neighbours (which would be the part pages around a one-speech part)."""
+    if pagename not in model.position:
+        return
+    context["book_reading"] = "speech"
+    titles = model.titles
+    for key, docname in zip(("prev", "next"), model.neighbours(pagename), strict=True):
+        if docname is None:
+            context[key] = None
+        else:
+            link = app.builder.get_relative_uri(pagename, docname)
+            context[key] = {"link": link, "title": escape(titles[docname])}
 
 
 def _page_context(
@@ -106,6 +177,8 @@ def _page_context(
     if model is None or app.builder.name not in SITE_BUILDERS:
         return
     context["book_nav"] = _page_nav(model, pagename)
+    context["book_crumbs"] = _crumbs(model, app, pagename, context)
+    _reading_order(model, app, pagename, context)
     variant = edition.variant_of(app.config)
     target = app.builder.get_target_uri(pagename)
     up = "../" * pagename.count("/")
@@ -118,14 +191,12 @@ def _page_context(
         }
         for other in editions(app.config)
     ]
-    downloads = [
-        {"text": model.labels["全书"], "href": epub_href(app.config, pagename, variant.name)}
-    ]
+    downloads = [{"text": model.t("全书"), "href": epub_href(app.config, pagename, variant.name)}]
     part = model.part_of.get(pagename)
     if part is not None:
         key = part.rpartition("/")[2]
         href = epub_href(app.config, pagename, variant.name, key)
-        downloads.append({"text": model.labels["本部分"], "href": href})
+        downloads.append({"text": model.t("本部分"), "href": href})
     context["book_downloads"] = downloads
     context["metatags"] = context.get("metatags", "") + _head_tags(app, target, context)
 
@@ -167,8 +238,15 @@ def _escape_theme_titles(
 
 
 def _nav_signatures(model: _Model) -> dict[str, str]:
+    """Per part, what its pages show of the book: its speeches, and the speeches just
+    before and after it (the first and last speech link to them)."""
     result = {"": digest(model.parts)}
-    result.update({part: digest(members) for part, members in model.members.items()})
+    titles = model.titles
+    for part, members in model.members.items():
+        ends: list[str | None] = []
+        if members:
+            ends = [model.neighbours(members[0][0])[0], model.neighbours(members[-1][0])[1]]
+        result[part] = digest((members, [(d, titles.get(d or "")) for d in ends]))
     return result
 
 

@@ -26,12 +26,16 @@ INDEX_PAGES = {
     "years": "按年份",
     "speakers": "按演讲者",
     "categories": "按类别",
-    "tags": "按主题标签",
+    "tags": "按主题",
     "glossary": "关键词",
 }
 
 HEAD = "---\nscript: hans\n---\n\n"
 NOTHING = "暂无。\n"
+#: A key term of the glossary is a theme of its own when at least this many speeches use it.
+THEME_MIN_SPEECHES = 2
+#: The groups of the speeches a name is missing from: anchor slug and heading.
+UNKNOWN = {"speaker": ("unknown", "演讲者不详"), "category": ("unknown", "未分类")}
 
 
 def escape(text: str) -> str:
@@ -50,7 +54,7 @@ def render_pages(collection: Collection) -> dict[str, str]:
     pages["years.md"] = _grouped(collection, "years", collection.years, "year")
     pages["speakers.md"] = _grouped(collection, "speakers", collection.speakers, "speaker")
     pages["categories.md"] = _grouped(collection, "categories", collection.categories, "category")
-    pages["tags.md"] = _grouped(collection, "tags", collection.tags, "tag")
+    pages["tags.md"] = _themes(collection)
     pages["glossary.md"] = _glossary(collection)
     return pages
 
@@ -101,20 +105,63 @@ def _chronological(collection: Collection) -> str:
 
 
 def _grouped(collection: Collection, page: str, groups: dict[str, list[str]], kind: str) -> str:
-    """One section per name (speaker, category, tag) or year, anchored ``<kind>-<slug>``."""
+    """One section per name (speaker, category, tag) or year, anchored ``<kind>-<slug>``;
+    the speeches without a speaker or category last, under 演讲者不详 or 未分类."""
     lines = [HEAD, f"(book-{page})=\n# {INDEX_PAGES[page]}\n\n"]
-    if not groups:
-        lines.append(NOTHING)
     slugs = collection.slugs.get(kind, {})
     show = tuple(f for f in ("date", "speaker", "category") if f != kind)
+    sections: list[tuple[str, str, list[str]]] = []
     for name, docnames in groups.items():
         if kind == "year":
-            slug, title = name, (f"{name}年" if name.isdigit() else "年份不详")
+            sections.append((name, f"{name}年" if name.isdigit() else "年份不详", docnames))
         else:
-            slug, title = slugs[name], name
-        lines.append(f"({kind}-{slug})=\n## {escape(title)}\n\n")
+            sections.append((slugs[name], name, docnames))
+    if kind in UNKNOWN:
+        grouped = {d for docnames in groups.values() for d in docnames}
+        rest = [e.docname for e in collection.entries if e.docname not in grouped]
+        if rest:
+            slug, title = UNKNOWN[kind]
+            sections.append((_free(slug, slugs.values()), title, rest))
+    if not sections:
+        lines.append(NOTHING)
+    for slug, title, docnames in sections:
+        lines.append(f"({kind}-{slug})=\n## {escape(title)} {_count(docnames)}\n\n")
         lines += _items(collection, docnames, show=show)
     return "".join(lines)
+
+
+def _themes(collection: Collection) -> str:
+    """The themes: the editors' tags, then the key terms of the glossary that speeches
+    share (anchored ``tag-<slug>`` and ``theme-<term slug>``), most used first."""
+    lines = [HEAD, f"(book-tags)=\n# {INDEX_PAGES['tags']}\n\n"]
+    slugs = collection.slugs["tag"]
+    sections = [(f"tag-{slugs[name]}", name, docs) for name, docs in collection.tags.items()]
+    tagged = set(collection.tags)
+    for term in collection.glossary.terms:
+        users = collection.users.get(term.slug, [])
+        if len(users) >= THEME_MIN_SPEECHES and term.name not in tagged:
+            sections.append((f"theme-{term.slug}", term.name, users))
+    sections.sort(key=lambda s: (-len(s[2]), s[0]))
+    if not sections:
+        lines.append(NOTHING)
+    for anchor, title, docnames in sections:
+        lines.append(f"({anchor})=\n## {escape(title)} {_count(docnames)}\n\n")
+        lines += _items(collection, docnames, show=("date", "speaker", "category"))
+    return "".join(lines)
+
+
+def _count(docnames: list[str]) -> str:
+    """How many speeches a group holds, muted beside its heading: 2篇."""
+    return f"[{len(docnames)}篇]{{.book-list-meta}}"
+
+
+def _free(slug: str, taken: Iterable[str]) -> str:
+    """``slug``, or ``slug-2``… when a name already has it."""
+    taken = set(taken)
+    key, n = slug, 2
+    while key in taken:
+        key, n = f"{slug}-{n}", n + 1
+    return key
 
 
 def _glossary(collection: Collection) -> str:

@@ -18,7 +18,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from build_tools.sphinx_ext import edition, state
-from build_tools.sphinx_ext.catalogue import Entry, format_date, slugify
+from build_tools.sphinx_ext.catalogue import DATE, Entry, format_date, slugify
 from build_tools.sphinx_ext.collection import Collection
 from build_tools.sphinx_ext.links import IndexEntry, in_book_block, link_mentions, link_terms, xref
 
@@ -86,40 +86,37 @@ class SpeechContext:
 
     # -- the header ------------------------------------------------------------------------
     def header(self) -> list[nodes.Node]:
-        """The metadata block (and the incomplete-text notice) that follows the title."""
+        """The metadata block (日期／演讲者／地点／来源, then 类别 and 主题) and the
+        incomplete-text notice, after the title."""
         e, c = self.entry, self.collection
         index = addnodes.index(entries=[])
-        fields = nodes.field_list(classes=["book-meta-fields"])
+        rows = nodes.definition_list(classes=["book-meta-fields"])
         date = self.t(format_date(e.date))
-        fields += field(
+        rows += row(
             self.t("日期"), self.ref("ref", f"year-{e.year}", date) if e.year else nodes.Text(date)
         )
         if e.speaker:
             slug = c.slugs["speaker"][c.hans(e, e.speaker)]
-            fields += field(self.t("演讲者"), self.ref("ref", f"speaker-{slug}", self.v(e.speaker)))
+            rows += row(self.t("演讲者"), self.ref("ref", f"speaker-{slug}", self.v(e.speaker)))
             index["entries"].append(self.name_entry(e.speaker, "book-meta"))
         if e.place:
-            fields += field(self.t("地点"), nodes.Text(self.v(e.place)))
+            rows += row(self.t("地点"), nodes.Text(self.v(e.place)))
             index["entries"].append(self.name_entry(e.place, "book-meta"))
+        source = self.source()
+        if source:
+            rows += row(self.t("来源"), *source)
         if e.category:
             slug = c.slugs["category"][c.hans(e, e.category)]
-            fields += field(self.t("类别"), self.ref("ref", f"category-{slug}", self.v(e.category)))
+            rows += row(self.t("类别"), self.ref("ref", f"category-{slug}", self.v(e.category)))
         if e.tags:
             refs: list[nodes.Node] = []
             for tag in e.tags:
                 slug = c.slugs["tag"][c.hans(e, tag) or tag]
                 refs += [nodes.Text("、")] if refs else []
                 refs.append(self.ref("ref", f"tag-{slug}", self.v(tag)))
-            fields += field(self.t("标签"), *refs)
-        part = c.part_of.get(self.docname)
-        if part is not None:
-            fields += field(self.t("所属部分"), self.ref("ref", part.label, self.t(part.title)))
-        if e.source_url:
-            fields += self.source_field(e.source_url)
-        if e.source_file:
-            fields += field(self.t("原始文件"), nodes.literal(e.source_file, e.source_file))
+            rows += row(self.t("主题"), *refs)
         result: list[nodes.Node] = [
-            nodes.container("", index, fields, ids=["book-meta"], classes=["book-meta"])
+            nodes.container("", index, rows, ids=["book-meta"], classes=["book-meta"])
         ]
         if e.incomplete:
             notice = nodes.admonition(
@@ -130,16 +127,32 @@ class SpeechContext:
             result.append(notice)
         return result
 
-    def source_field(self, url: str) -> nodes.field:
-        """A link to the source, for http(s) addresses only: the text is untrusted."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+    def source(self) -> list[nodes.Node]:
+        """Where the original can be found, as a reader cites it: the publication or site,
+        linked to the original (http(s) addresses only: the text is untrusted), and the
+        date it was published there. The file it was imported from is the editor's
+        business (the import report names it), never the reader's."""
+        e = self.entry
+        url = e.source_url
+        parts = urlsplit(url or "")
+        if url and (parts.scheme not in ("http", "https") or not parts.netloc):
             logger.warning(
                 BAD_URL.format(url=url), location=self.docname, type="book", subtype="source-url"
             )
-            return field(self.t("来源"), nodes.Text(url))
-        link = nodes.reference("", self.t("原文链接"), refuri=url, classes=["book-source"])
-        return field(self.t("来源"), link, nodes.Text(f"（{parts.netloc}）"))
+            url = None
+        name = self.v(e.source) if e.source else None
+        if name is None and url is not None:
+            name = parts.netloc.removeprefix("www.")
+        if name is None:
+            return []
+        result: list[nodes.Node] = [
+            nodes.reference("", name, refuri=url, classes=["book-source"])
+            if url
+            else nodes.Text(name)
+        ]
+        if e.published and DATE.match(e.published):
+            result.append(nodes.Text(self.t(f"，{format_date(e.published)}")))
+        return result
 
     # -- index entries ---------------------------------------------------------------------
     def index_entry(self, shown: str, simplified: str, target: str) -> IndexEntry:
@@ -176,9 +189,11 @@ class SpeechContext:
         return nodes.container("", rubric, items, ids=["book-related"], classes=["book-related"])
 
 
-def field(name: str, *body: nodes.Node) -> nodes.field:
-    paragraph = nodes.paragraph("", "", *body)
-    return nodes.field("", nodes.field_name("", name), nodes.field_body("", paragraph))
+def row(name: str, *body: nodes.Node) -> nodes.definition_list_item:
+    """One line of the metadata block: 日期：1923年12月26日 (the colon full-width)."""
+    term = nodes.term("", f"{name}：")
+    definition = nodes.definition("", nodes.paragraph("", "", *body))
+    return nodes.definition_list_item("", term, definition)
 
 
 def description(root: nodes.Element, length: int = DESCRIPTION_LENGTH) -> str:

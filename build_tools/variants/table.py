@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 #: The scripts a source file may be written in (its front-matter ``script:``). The importer
 #: records ``hans`` or ``hant``; an editor may narrow ``hant`` to the regional standard of a
@@ -57,6 +57,21 @@ class Variant:
         """The OpenCC configuration for a text imported in Traditional characters."""
         return self.config_for("hant")
 
+    def with_opencc(self, config: str) -> Variant:
+        """This edition with ``config`` (one of OPENCC_CHOICES) for Simplified sources: the
+        ``book_opencc`` setting.
+
+        >>> get("zh-Hant").with_opencc("s2t").from_hans
+        's2t'
+        """
+        if config not in OPENCC_CHOICES:
+            known = ", ".join(OPENCC_CHOICES)
+            raise ValueError(f"unknown OpenCC configuration {config!r}; choose one of: {known}")
+        if not self.traditional:
+            raise ValueError(f"{self.name} is written in Simplified characters: no OpenCC choice")
+        rows = tuple((script, config if script == "hans" else c) for script, c in self.conversions)
+        return replace(self, conversions=rows)
+
     def config_for(self, script: str) -> str | None:
         """The OpenCC configuration that turns a text in ``script`` into this edition.
 
@@ -70,6 +85,16 @@ class Variant:
         raise AssertionError(f"edition {self.name} has no row for script {wanted!r}")
 
 
+#: What each OpenCC configuration makes of a Simplified text: the choices of the
+#: ``book_opencc`` setting (conf.py), which picks one per Traditional edition. Example:
+#: 为人民服务的群众，里面着急，用软件查信息，坐出租车。
+OPENCC_CHOICES: dict[str, str] = {
+    "s2t": "OpenCC's own standard forms: 爲人民服務的羣衆，裏面着急，用軟件查信息，坐出租車。",
+    "s2tw": "Taiwan's standard forms: 為人民服務的群眾，裡面著急，用軟件查信息，坐出租車。",
+    "s2twp": "Taiwan's forms and words: 為人民服務的群眾，裡面著急，用軟體查資訊，坐計程車。",
+    "s2hk": "Hong Kong's standard forms: 為人民服務的羣眾，裏面着急，用軟件查信息，坐出租車。",
+}
+
 VARIANTS: tuple[Variant, ...] = (
     Variant(
         "zh-Hans",
@@ -79,12 +104,14 @@ VARIANTS: tuple[Variant, ...] = (
         quotes=CURLY,
         traditional=False,
     ),
+    # Traditional print as most of its readers know it: Taiwan's standard character forms
+    # (為 群 眾, not OpenCC's 爲 羣 衆), with mainland vocabulary kept, and 「」『』.
     Variant(
         "zh-Hant",
         "繁體",
         "zh_TW",
-        (("hans", "s2t"), ("hant", None), ("hant-tw", "tw2t"), ("hant-hk", "hk2t")),
-        quotes=KEEP,
+        (("hans", "s2tw"), ("hant", "t2tw"), ("hant-tw", None), ("hant-hk", "hk2t+t2tw")),
+        quotes=CORNER,
         traditional=True,
     ),
     Variant(
@@ -95,10 +122,11 @@ VARIANTS: tuple[Variant, ...] = (
         quotes=CORNER,
         traditional=True,
     ),
+    # Sphinx has no zh_HK message catalogue (its words would stay English): Taiwan's serves.
     Variant(
         "zh-HK",
         "香港繁體",
-        "zh_HK",
+        "zh_TW",
         (("hans", "s2hk"), ("hant", "t2hk"), ("hant-tw", "tw2t+t2hk"), ("hant-hk", None)),
         quotes=CORNER,
         traditional=True,
