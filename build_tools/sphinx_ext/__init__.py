@@ -14,6 +14,7 @@ Registers (see each module's docstring):
 * ``search``: the ``zh`` search language with matching index and query;
 * ``incremental``: the search index's entries and the sitemap, whole after a rebuild.
 * ``scale``: Sphinx's read phase in time linear in the collection.
+* ``pdf_builder``: the ``pdf`` builder (Typst) and ``book_pdf_paper``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from build_tools.sphinx_ext import (
     incremental,
     landing,
     navigation,
+    pdf_builder,
     scale,
     search,
     speech,
@@ -65,6 +67,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     search.setup(app)
     incremental.setup(app)
     scale.setup(app)
+    pdf_builder.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
