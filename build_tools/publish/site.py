@@ -69,6 +69,8 @@ def write_landing(root: Path, variants: tuple[Variant, ...]) -> None:
     for variant in built:
         epub = site / "downloads" / epub_name(info.slug, variant)
         download = f' · <a href="downloads/{escape(epub.name)}">EPUB</a>' if epub.exists() else ""
+        pdf = epub.with_suffix(".pdf")
+        download += f' · <a href="downloads/{escape(pdf.name)}">PDF</a>' if pdf.exists() else ""
         items.append(
             f'<li lang="{variant.name}"><a class="edition" href="{variant.name}/index.html">'
             f"{escape(variant.label)}</a>{download}"
@@ -86,13 +88,17 @@ def write_landing(root: Path, variants: tuple[Variant, ...]) -> None:
 def _downloads_page(info: BookInfo, site: Path, variants: list[Variant]) -> str:
     sections = []
     for variant in variants:
-        files = sorted((site / "downloads").glob(f"{info.slug}-{variant.name}*.epub"))
-        whole = epub_name(info.slug, variant)
+        files = [
+            f
+            for f in (site / "downloads").glob(f"{info.slug}-{variant.name}*")
+            if f.suffix in (".epub", ".pdf")
+        ]
+        whole = epub_name(info.slug, variant).removesuffix(".epub")
         links = [
             f'<li><a href="{escape(f.name)}">{escape(f.name)}</a>'
-            f' <span class="muted">{f.stat().st_size // 1024} KB'
-            f"{'' if f.name != whole else ' · 全书'}</span></li>"
-            for f in sorted(files, key=lambda f: (f.name != whole, f.name))
+            f' <span class="muted">{f.suffix[1:].upper()} · {f.stat().st_size // 1024} KB'
+            f"{'' if f.stem != whole else ' · 全书'}</span></li>"
+            for f in sorted(files, key=lambda f: (f.stem != whole, f.stem, f.suffix))
         ]
         if links:
             sections.append(
