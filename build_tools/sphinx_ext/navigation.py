@@ -126,6 +126,11 @@ def _page_context(
         key = part.rpartition("/")[2]
         href = epub_href(app.config, pagename, variant.name, key)
         downloads.append({"text": model.labels["本部分"], "href": href})
+    # The same books as PDF, made by the pdf builder under the same names.
+    downloads += [
+        {"text": f"{item['text']} (PDF)", "href": item["href"].removesuffix(".epub") + ".pdf"}
+        for item in list(downloads)
+    ]
     context["book_downloads"] = downloads
     context["metatags"] = context.get("metatags", "") + _head_tags(app, target, context)
 
