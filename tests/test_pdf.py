@@ -163,6 +163,11 @@ def test_line_breaks_of_the_source_are_no_spaces_between_chinese(text: str, join
     assert join_soft_breaks(text) == joined
 
 
+def test_a_line_break_of_its_own_between_chinese_is_no_space() -> None:
+    assert join_soft_breaks("\n", before="段落，", after="它在") == ""
+    assert join_soft_breaks("\n", before="two", after="words") == " "
+
+
 def test_quotation_marks_beside_chinese_are_full_width_and_apostrophes_are_not() -> None:
     assert text_call("他说“好”。") == '#"他说"#fw("“")#"好"#fw("”")#"。"'
     assert text_call("Ibsen’s “Nora”") == '#"Ibsen’s “Nora”"'
@@ -369,6 +374,9 @@ def test_the_incomplete_notice_and_the_footnote_are_printed(clean_builds: list[P
     assert "原始文本有缺损或在结尾处被截断" in text
     assert "详见年度报告。" in text
     assert "但印出来的书中两个汉字之间不应出现空格" in text
+    # The source wraps that paragraph after "段落，": no space is typeset there.
+    source = clean_builds[0] / "typst" / "docs" / "speeches" / "2020-06-01-putong.typ"
+    assert '这是一个很长的段落，"#"它在源文件里' in source.read_text(encoding="utf-8")
 
 
 def test_a4_by_a_setting(project: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -174,6 +175,7 @@ def typeset(
                 ),
                 sys_inputs={"book-serif": ",".join(fonts.serif), "book-sans": ",".join(fonts.sans)},
             )
+        started = time.monotonic()
         try:
             data, warnings = compiler.compile_with_warnings(
                 input=str(main), format="pdf", timestamp=meta.epoch
@@ -191,7 +193,8 @@ def typeset(
         write_if_changed(pdf, data)
         made[book.name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
         written.append(pdf)
-        logger.info(f"typeset {book.name} ({len(data) // 1024} KB)")
+        seconds = time.monotonic() - started
+        logger.info(f"typeset {book.name} ({len(data) // 1024} KB) in {seconds:.1f} s")
     names = {book.name for book in books}
     prefix = f"{builder.config.book_slug}-{variant.name}"
     for stale in out.glob(f"{prefix}*.pdf"):

@@ -46,16 +46,18 @@ def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def join_soft_breaks(text: str) -> str:
+def join_soft_breaks(text: str, *, before: str = "", after: str = "") -> str:
     """A source line break is no space between two Chinese characters (a browser shows one,
-    a book must not), and one space between Latin words: ``"中\\n文 a\\nb"`` → ``"中文 a b"``."""
+    a book must not), and one space between Latin words: ``"中\\n文 a\\nb"`` → ``"中文 a b"``.
+    ``before`` and ``after``: the text around ``text`` (a line break may be a node of its own).
+    """
     if "\n" not in text:
         return text
 
     def join(match: re.Match[str]) -> str:
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[match.end()] if match.end() < len(text) else ""
-        return "" if (before and _wide(before)) or (after and _wide(after)) else " "
+        left = text[match.start() - 1] if match.start() else before[-1:]
+        right = text[match.end()] if match.end() < len(text) else after[:1]
+        return "" if (left and _wide(left)) or (right and _wide(right)) else " "
 
     return _SOFT_BREAK.sub(join, text)
 
@@ -169,7 +171,14 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_Text(self, node: nodes.Text) -> None:
-        self.add(text_call(join_soft_breaks(node.astext())))
+        text = node.astext()
+        if "\n" in text and node.parent is not None:
+            siblings = node.parent.children
+            at = siblings.index(node)
+            before = siblings[at - 1].astext() if at else ""
+            after = siblings[at + 1].astext() if at + 1 < len(siblings) else ""
+            text = join_soft_breaks(text, before=before, after=after)
+        self.add(text_call(text))
 
     def depart_Text(self, node: nodes.Text) -> None:
         pass
