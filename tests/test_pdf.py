@@ -374,6 +374,8 @@ def test_the_incomplete_notice_and_the_footnote_are_printed(clean_builds: list[P
     assert "原始文本有缺损或在结尾处被截断" in text
     assert "详见年度报告。" in text
     assert "但印出来的书中两个汉字之间不应出现空格" in text
+    for shown in ("重点", "强调", "代码", "网站", "第一项", "第二项", "引用的一段话。", "2020十五"):
+        assert shown in text, shown
     # The source wraps that paragraph after "段落，": no space is typeset there.
     source = clean_builds[0] / "typst" / "docs" / "speeches" / "2020-06-01-putong.typ"
     assert '这是一个很长的段落，"#"它在源文件里' in source.read_text(encoding="utf-8")

@@ -145,8 +145,11 @@ class TypstTranslator(SphinxTranslator):
         self.section_depth -= 1
 
     def visit_title(self, node: nodes.title) -> None:
-        if isinstance(node.parent, nodes.Admonition | nodes.table | nodes.topic):
+        if isinstance(node.parent, nodes.Admonition | nodes.table):
             raise nodes.SkipNode  # written by the parent
+        if isinstance(node.parent, nodes.topic | nodes.sidebar):
+            self.block(f"#strong[{self.content(node)}]")
+            raise nodes.SkipNode
         notes: list[list[str]] = []
         self.title_notes = notes
         title = self.content(node)
