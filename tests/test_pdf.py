@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -280,7 +281,12 @@ def test_pages_are_a5_and_the_pdf_says_what_it_is(downloads: Path, edition: str)
     assert (
         str(reader.trailer["/Root"]["/Lang"]) == {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}[edition]
     )
-    assert meta.creation_date is not None
+    # Dated as the EPUB is (SOURCE_DATE_EPOCH, the book's last commit, or its last speech).
+    with zipfile.ZipFile(downloads / f"speeches-{edition}.epub") as epub:
+        opf = next(epub.read(n) for n in epub.namelist() if n.endswith(".opf")).decode()
+    modified = re.search(r'property="dcterms:modified">([^<]+)<', opf)
+    assert modified is not None and meta.creation_date is not None
+    assert meta.creation_date.strftime("%Y-%m-%dT%H:%M:%SZ") == modified[1]
 
 
 @pytest.mark.build
