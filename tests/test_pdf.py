@@ -387,6 +387,17 @@ def test_the_incomplete_notice_and_the_footnote_are_printed(clean_builds: list[P
     assert '这是一个很长的段落，"#"它在源文件里' in source.read_text(encoding="utf-8")
 
 
+def test_a_speech_without_its_title_line_has_its_page_and_bookmark(
+    clean_builds: list[Path],
+) -> None:
+    path = clean_builds[0] / "speeches-zh-Hans-2021.pdf"
+    assert outline(path) == [(1, "2021年"), (2, "未完成的讲话"), (2, "无标题行的讲话")]
+    pages = [re.sub(r"\s+", "", p.extract_text()) for p in pypdf.PdfReader(path).pages]
+    page = next(p for p in pages if "编辑删去了标题行" in p)
+    assert page.startswith("无标题行的讲话日期2021年8月1日")
+    assert "title" not in page and "speaker" not in page  # the front matter is not printed
+
+
 def test_a4_by_a_setting(project: Path) -> None:
     out, _, warnings = build_pdf(project, book_pdf_paper="a4")
     assert page_sizes(out / "speeches-zh-Hans.pdf") == {A4}

@@ -166,6 +166,15 @@ class PdfBuilder(Builder):
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return docname
 
+    def front_matter_title(self, docname: str) -> str:
+        """A speech's title from its front matter, in the edition's spelling (for a file
+        without a title line); its file name when it has none."""
+        collection = state.collection(self.env)
+        entry = collection.by_docname.get(docname) if collection else None
+        if entry is None or not entry.title:
+            return docname.rsplit("/", 1)[-1]
+        return edition.spelling(self.config, self.env.srcdir).text(entry.title, entry.script)
+
     def typ_path(self, docname: str) -> Path:
         return self.typst_dir / "docs" / f"{docname}.typ"
 
@@ -197,11 +206,14 @@ class PdfBuilder(Builder):
             logger.warning(
                 NO_FONTS.format(package=", ".join(fonts.packages), edition=variant.name),
                 type="book",
-                subtype="pdf",
+                subtype="pdf-fonts",
             )
             return
         if variant.traditional and getattr(self.config, "variants_vertical_writing", False):
-            logger.warning(NO_VERTICAL.format(edition=variant.name), type="book", subtype="pdf")
+            # One warning a build, silenced with suppress_warnings = ["book.pdf-vertical"].
+            logger.warning(
+                NO_VERTICAL.format(edition=variant.name), type="book", subtype="pdf-vertical"
+            )
         write_if_changed(self.typst_dir / "book.typ", DESIGN.read_text(encoding="utf-8"))
         write_if_changed(self.typst_dir / ".writer", self.writer_digest)
         books = self.books()

@@ -60,7 +60,7 @@ def book_meta(builder: PdfBuilder, variant: Variant) -> BookMeta:
         logger.warning(
             BAD_PAPER.format(value=config.book_pdf_paper, known=", ".join(PAPERS)),
             type="book",
-            subtype="pdf",
+            subtype="pdf-paper",
         )
         paper = "a5"
     collection = state.collection(builder.env)

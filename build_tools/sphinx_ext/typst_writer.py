@@ -106,6 +106,7 @@ class TypstTranslator(SphinxTranslator):
         self.section_depth = 0
         self.title_notes: list[list[str]] | None = None
         self.footnotes_done: set[str] = set()
+        self.titled = False
 
     # -- the output stack: each block collects its children, then becomes one call ---------
     def add(self, text: str) -> None:
@@ -136,7 +137,18 @@ class TypstTranslator(SphinxTranslator):
             self.add(f"#show: part.with(key: {typst_string(self.key)})\n")
 
     def depart_document(self, node: nodes.document) -> None:
-        self.output = self.pop().rstrip("\n") + "\n"
+        body = self.pop()
+        if not self.titled and self.role == SPEECH:
+            # A hand-edited speech without its title line: it still starts a page of its
+            # own, under the title of its front matter, and has a bookmark.
+            title = self.builder.front_matter_title(self.docname)  # type: ignore[attr-defined]
+            key = typst_string(self.key)
+            head, _, rest = body.partition("\n")
+            body = (
+                f"{head}\n#show: speech.with(key: {key}, running: {typst_string(title)})\n"
+                f"#speech-title(key: {key}, notes: [])[{text_call(title)}]\n\n{rest}"
+            )
+        self.output = body.rstrip("\n") + "\n"
 
     def visit_section(self, node: nodes.section) -> None:
         self.section_depth += 1
@@ -154,6 +166,8 @@ class TypstTranslator(SphinxTranslator):
         self.title_notes = notes
         title = self.content(node)
         self.title_notes = None
+        if self.section_depth <= 1:
+            self.titled = True
         if self.section_depth <= 1 and self.role == PART:
             self.block(f"#part-title[{title}]")
         elif self.section_depth <= 1:
@@ -353,7 +367,7 @@ class TypstTranslator(SphinxTranslator):
 
     visit_target = visit_index = visit_comment = visit_raw = visit_image = _skip
     visit_substitution_definition = visit_system_message = visit_toctree = _skip
-    visit_meta = _skip
+    visit_meta = visit_docinfo = _skip  # docinfo: the front matter of an untitled page
 
     def visit_compound(self, node: nodes.compound) -> None:
         if "toctree-wrapper" in node.get("classes", []):
