@@ -434,3 +434,16 @@ def test_an_edit_typesets_its_part_and_the_book_again_and_nothing_else(project: 
     assert after["speeches-zh-Hans-2020.pdf"] == before["speeches-zh-Hans-2020.pdf"]
     assert "新加的一段。" in pdf_text(out / "speeches-zh-Hans-2021.pdf")
     assert "新加的一段。" in pdf_text(out / "speeches-zh-Hans.pdf")
+
+
+def test_a_part_whose_speeches_are_gone_loses_its_pdf(project: Path) -> None:
+    out, _, _ = build_pdf(project)
+    assert (out / "speeches-zh-Hans-2021.pdf").is_file()
+    for speech in (project / "speeches").glob("2021-*.md"):
+        speech.unlink()
+    _, _, warnings = build_pdf(project)
+    assert "WARNING" not in warnings, warnings
+    # One part left: no part is smaller than the book, so the book alone (as for the EPUBs).
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["speeches-zh-Hans.pdf"]
+    assert not list((out / "typst" / "docs" / "speeches").glob("2021-*.typ"))
+    assert "未完成的讲话" not in pdf_text(out / "speeches-zh-Hans.pdf")

@@ -195,10 +195,16 @@ def typeset(
         written.append(pdf)
         seconds = time.monotonic() - started
         logger.info(f"typeset {book.name} ({len(data) // 1024} KB) in {seconds:.1f} s")
+    # What the books no longer hold: PDFs of parts that are gone, their main files, the
+    # files of removed documents.
     names = {book.name for book in books}
     prefix = f"{builder.config.book_slug}-{variant.name}"
-    for stale in out.glob(f"{prefix}*.pdf"):
-        if stale.name not in names:
+    for stale in [*out.glob(f"{prefix}*.pdf"), *root.glob(f"{prefix}*.typ")]:
+        if stale.name.removesuffix(stale.suffix) + ".pdf" not in names:
+            stale.unlink()
+    printed = {builder.typ_path(docname) for book in books for docname, _ in book.docs}
+    for stale in (root / "docs").rglob("*.typ"):
+        if stale not in printed:
             stale.unlink()
     write_if_changed(out / STATE_FILE, json.dumps(made, indent=1, sort_keys=True) + "\n")
     return written
