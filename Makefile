@@ -40,7 +40,7 @@ endif
 install: $(INSTALLED) ## create .venv (unless a virtualenv is active) and install the project
 
 .PHONY: all
-all: $(INSTALLED) ## import raw/ and build the HTML site and EPUBs of every edition
+all: $(INSTALLED) ## import raw/ and build the HTML site, EPUBs and PDFs of every edition
 	$(BOOK) import --raw $(RAW) --source $(SOURCE) --report $(BUILD)
 	$(BOOK) build --variant "$(VARIANTS)" --jobs $(JOBS) --sphinx-opts "$(SPHINXOPTS)"
 	@$(BOOK) import --skipped --report $(BUILD) $(if $(STRICT),--strict)
@@ -56,6 +56,10 @@ html: $(INSTALLED) ## build the HTML site of every edition into _build/site/
 .PHONY: epub
 epub: $(INSTALLED) ## build the EPUBs of every edition into _build/site/downloads/
 	$(BOOK) build --builder epub --variant "$(VARIANTS)" --jobs $(JOBS) --sphinx-opts "$(SPHINXOPTS)"
+
+.PHONY: pdf
+pdf: $(INSTALLED) ## typeset the PDFs of every edition (Typst) into _build/site/downloads/
+	$(BOOK) build --builder pdf --variant "$(VARIANTS)" --jobs $(JOBS) --sphinx-opts "$(SPHINXOPTS)"
 
 .PHONY: variants-report
 variants-report: $(INSTALLED) ## list the one-to-many conversions of each edition for review

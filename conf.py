@@ -88,3 +88,6 @@ epub_exclude_files = [".buildinfo.bak"]
 # Read by build_tools.publish.epub, not by Sphinx: an editor's cover (JPEG or PNG, relative
 # to this file) for the whole-book EPUBs; empty: one is drawn from the title and dates.
 epub_cover_image = ""
+
+# -- PDF ----------------------------------------------------------------------------------
+book_pdf_paper = "a5"  # a5 | a4: the paper of the PDFs (typeset by Typst)

@@ -3,12 +3,12 @@
 For each N (100, 1,000, 5,000 by default) a collection of N raw speeches is made
 deterministically from the bundled sample texts (distinct titles, dates, speakers), then timed:
 import; Sphinx's parse-only build (``-b dummy``, the baseline); the HTML build of each edition on
-one core; both default editions together on all cores; the EPUB build; a rebuild of one edition's
-HTML and EPUB after editing one speech; peak memory; and, once, the conversion rate of each
-edition that converts. For the search (N = 10, 500, 5,000 by default, ``--search-sizes``): the
-Pagefind bundle's size, the time Pagefind takes to index the N speeches' records, and the bytes
-one query transfers in Chromium (engine, index chunks, snippets), for a word, a phrase and a
-name. Results go to
+one core; both default editions together on all cores; the EPUB build; the PDF build (Typst:
+the whole book and each part); a rebuild of one edition's HTML, EPUB and PDF after editing one
+speech; peak memory; and, once, the conversion rate of each edition that converts. For the
+search (N = 10, 500, 5,000 by default, ``--search-sizes``): the Pagefind bundle's size, the time
+Pagefind takes to index the N speeches' records, and the bytes one query transfers in Chromium
+(engine, index chunks, snippets), for a word, a phrase and a name. Results go to
 ``_build/bench/report.json``, ``report.md`` and ``time-vs-n.svg`` (time against N, log-log);
 ratios are printed. Timing never decides a test.
 """
@@ -46,13 +46,15 @@ class Result:
     html_s: dict[str, float] = field(default_factory=dict)
     both_editions_s: float = 0.0
     epub_s: float = 0.0
+    pdf_s: float = 0.0
+    pdf_mb: float = 0.0  #: the whole book's PDF
     rebuild_s: float = 0.0
     peak_rss_mb: float = 0.0
 
     @property
     def ratios(self) -> dict[str, float]:
         html = self.html_s.get("zh-Hans", 0.0)
-        full = html + self.epub_s
+        full = html + self.epub_s + self.pdf_s
         return {
             "html_over_parse": html / self.parse_only_s if self.parse_only_s else 0.0,
             "rebuild_over_full": self.rebuild_s / full if full else 0.0,
@@ -144,6 +146,9 @@ def measure(n: int, base: Path) -> Result:
     one = ("--variant", "zh-Hans", "-j", "1", "--no-progress")
     result.html_s["zh-Hans"] = _run(_book("build", "--builder", "html", *one), project)
     result.epub_s = _run(_book("build", "--builder", "epub", *one), project)
+    result.pdf_s = _run(_book("build", "--builder", "pdf", *one), project)
+    whole_pdf = project / "_build" / "site" / "downloads" / "speeches-zh-Hans.pdf"
+    result.pdf_mb = whole_pdf.stat().st_size / 1e6 if whole_pdf.exists() else 0.0
     edited = sorted((project / "source" / "speeches").glob("*.md"))[n // 2]
     with edited.open("a", encoding="utf-8") as f:
         f.write("\n编者按：此段为基准测试而加。\n")
@@ -288,8 +293,9 @@ def conversion_rates() -> dict[str, float]:
 def report_markdown(results: list[Result], rates: dict[str, float] | None = None) -> str:
     lines = [
         "| N | raw MB | import s | MB/s | parse-only s | HTML zh-Hans s | HTML zh-Hant s "
-        "| both editions s | EPUB s | rebuild s | HTML/parse | rebuild/full | peak MB |",
-        "|" + "---|" * 13,
+        "| both editions s | EPUB s | PDF s | PDF MB | rebuild s | HTML/parse | rebuild/full "
+        "| peak MB |",
+        "|" + "---|" * 15,
     ]
     for r in results:
         ratios = r.ratios
@@ -297,6 +303,7 @@ def report_markdown(results: list[Result], rates: dict[str, float] | None = None
             f"| {r.n} | {r.raw_mb:.1f} | {r.import_s:.1f} | {ratios['import_mb_per_s']:.1f} "
             f"| {r.parse_only_s:.1f} | {r.html_s.get('zh-Hans', 0):.1f} "
             f"| {r.html_s.get('zh-Hant', 0):.1f} | {r.both_editions_s:.1f} | {r.epub_s:.1f} "
+            f"| {r.pdf_s:.1f} | {r.pdf_mb:.1f} "
             f"| {r.rebuild_s:.1f} | {ratios['html_over_parse']:.2f} "
             f"| {ratios['rebuild_over_full']:.3f} | {r.peak_rss_mb:.0f} |"
         )

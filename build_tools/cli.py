@@ -200,7 +200,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--builder",
         dest="builders",
-        choices=("html", "epub", "all"),
+        choices=("html", "epub", "pdf", "all"),
         default="all",
         help="what to build (default: all)",
     )
@@ -223,6 +223,7 @@ def _run_build(args: argparse.Namespace) -> int:
         variants=tuple(table.get(n) for n in args.variants),
         html=args.builders in ("html", "all"),
         epub=args.builders in ("epub", "all"),
+        pdf=args.builders in ("pdf", "all"),
         jobs=args.jobs or os.cpu_count() or 1,
         strict=args.strict,
         sphinx_opts=tuple(args.sphinx_opts.split()),

@@ -110,7 +110,9 @@ def test_downloads_page_names_each_book_by_its_title(built_book: Path) -> None:
     assert books["speeches-zh-Hans.epub"] == "演讲集（简体）"
     assert books["speeches-zh-Hant.epub"] == "演講集（繁體）"
     assert books["speeches-zh-Hans-1923.epub"] == "演讲集 · 1923年（简体）"
-    assert set(books) == {p.name for p in (built_book / "downloads").glob("*.epub")}
+    assert set(books) == {
+        p.name for p in (built_book / "downloads").iterdir() if p.suffix in (".epub", ".pdf")
+    }
     hant = soup.select('section[lang="zh-Hant"]')[0].get_text()
     assert "全書" in hant and "全书" not in hant and "1923年 · 1篇 · EPUB · " in hant
     assert "《娜拉走後怎樣》" in hant  # what the volume holds

@@ -44,7 +44,8 @@ def test_site_of_both_editions_has_no_broken_link(book: Path) -> None:
     (site / "downloads").mkdir()
     for edition in EDITIONS:
         for suffix in ["", *(f"-{part['key']}" for part in parts["parts"])]:
-            (site / "downloads" / f"speeches-{edition}{suffix}.epub").write_bytes(b"")
+            for ext in ("epub", "pdf"):  # the pdf builder's books as well
+                (site / "downloads" / f"speeches-{edition}{suffix}.{ext}").write_bytes(b"")
     assert check_links(site) == []
     # The edition switch is a link like any other: it needs the other edition beside it.
     shutil.rmtree(site / "zh-Hant")

@@ -290,6 +290,8 @@ def test_sidebar_shows_parts_and_the_current_part_only(hans: Built) -> None:
     assert [a.get("href") for a in downloads] == [
         "../../downloads/speeches-zh-Hans.epub",
         "../../downloads/speeches-zh-Hans-1927.epub",
+        "../../downloads/speeches-zh-Hans.pdf",
+        "../../downloads/speeches-zh-Hans-1927.pdf",
     ]
 
 

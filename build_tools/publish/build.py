@@ -5,7 +5,8 @@ _build/site/<edition>/       the HTML book of each edition
 _build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
 _build/epub/<edition>.publish.json   what each finished EPUB was made from (skipped if same)
 _build/epub/<edition>.publish.cache  each document as it was finished, each zip entry deflated
-_build/site/downloads/       the finished EPUBs
+_build/site/downloads/       the finished EPUBs (and PDFs)
+_build/pdf/<edition>/        the pdf builder's Typst sources and PDFs, before they are published
 _build/logs/                 each Sphinx run's output and warnings
 _build/state/<edition>.building   present while an edition builds: a leftover one means the
                              last run was killed, and that edition is rebuilt from scratch
@@ -51,6 +52,7 @@ class BuildPlan:
     variants: tuple[Variant, ...]
     html: bool = True
     epub: bool = True
+    pdf: bool = True
     jobs: int = 2
     strict: bool = False
     sphinx_opts: tuple[str, ...] = ()
@@ -113,7 +115,7 @@ class BuildReport:
         lines.append(f"Site: {_rel(site / 'index.html', self.plan.root)}")
         if self.epubs:
             lines.append(
-                f"EPUBs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/ "
+                f"EPUBs and PDFs: {len(self.epubs)} in {_rel(site / 'downloads', self.plan.root)}/ "
                 f"(finished in {self.publish_seconds:.1f} s)"
             )
         return "\n".join(lines)
@@ -193,7 +195,9 @@ def _build_edition(
             shutil.rmtree(plan.out / folder / variant.name, ignore_errors=True)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(str(os.getpid()), encoding="utf-8")
-    builders = [b for b, wanted in (("html", plan.html), ("epub", plan.epub)) if wanted]
+    builders = [
+        b for b, wanted in (("html", plan.html), ("epub", plan.epub), ("pdf", plan.pdf)) if wanted
+    ]
     steps = _run_steps(plan, variant, builders, progress, jobs=jobs)
     if len(steps) == len(builders) and not any(step.returncode for step in steps):
         marker.unlink()
@@ -308,6 +312,11 @@ def _publish(plan: BuildPlan) -> list[Path]:
 
         for variant in plan.variants:
             epubs += publish_epubs(plan.root, variant)
+    if plan.pdf:
+        from build_tools.publish.pdf import publish_pdfs
+
+        for variant in plan.variants:
+            epubs += publish_pdfs(plan.root, variant)
     site.write_landing(plan.root, plan.variants)
     return epubs
 
@@ -319,7 +328,11 @@ class _Progress:
         self.plan = plan
         self.bars: dict[str, object] = {}
         self.lock = threading.Lock()
-        self.steps = [b for b, wanted in (("html", plan.html), ("epub", plan.epub)) if wanted]
+        self.steps = [
+            b
+            for b, wanted in (("html", plan.html), ("epub", plan.epub), ("pdf", plan.pdf))
+            if wanted
+        ]
 
     def __enter__(self) -> _Progress:
         if self.plan.progress:

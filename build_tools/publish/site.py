@@ -214,6 +214,10 @@ def _landing_body(info: BookInfo, site: Path, built: list[Variant], parts: list[
         if epub.exists():
             label = s(f"下载电子书（EPUB，{_size(epub)}）")
             links.append(f'<a href="downloads/{escape(epub.name)}">{escape(label)}</a>')
+        pdf = epub.with_suffix(".pdf")
+        if pdf.exists():
+            label = s(f"下载印刷版（PDF，{_size(pdf)}）")
+            links.append(f'<a href="downloads/{escape(pdf.name)}">{escape(label)}</a>')
         cards.append(
             f'<li lang="{variant.name}"><a class="edition" href="{variant.name}/index.html">'
             f"{escape(s(info.title))}（{escape(variant.label)}）</a><br>"
@@ -270,7 +274,10 @@ def _downloads_page(info: BookInfo, site: Path, variants: list[Variant], parts: 
                 f'<section lang="{variant.name}"><h2>{escape(heading)}</h2>'
                 f'<ul class="cards">{"".join(books)}</ul></section>'
             )
-    about = t("EPUB 电子书可在手机、平板和电子阅读器的阅读软件中打开，字号可调，离线可读。")
+    about = t(
+        "EPUB 电子书可在手机、平板和电子阅读器的阅读软件中打开，字号可调，离线可读；"
+        "PDF 为排印好的版本，便于打印和转发。"
+    )
     body = (
         f"<h1>{escape(t(info.title))} · {escape(t('电子书下载'))}</h1>"
         f'<p><a href="../index.html">{escape(t("返回首页"))}</a></p>'
@@ -282,11 +289,15 @@ def _downloads_page(info: BookInfo, site: Path, variants: list[Variant], parts: 
 
 
 def _book(path: Path, title: str, what: str, contents: str = "") -> str:
-    """One book of the downloads page: its title (the link), what it holds, format and size."""
+    """One book of the downloads page: its title (the link to the EPUB), what it holds, format
+    and size, and the same book as PDF when the PDF builder made it."""
     html = (
         f'<li><a class="edition" href="{escape(path.name)}" download>{escape(title)}</a><br>'
         f'<span class="muted">{escape(what)} · EPUB · {_size(path)}</span>'
     )
+    pdf = path.with_suffix(".pdf")
+    if pdf.exists():
+        html += f' · <a href="{escape(pdf.name)}" download>PDF · {_size(pdf)}</a>'
     if contents:
         html += f'<br><span class="contents">{escape(contents)}</span>'
     return html + "</li>"

@@ -14,6 +14,7 @@ Registers (see each module's docstring):
 * ``search_pagefind``: the Pagefind search bundle and the search page;
 * ``incremental``: builders whose outputs stay whole after a rebuild, and the sitemap.
 * ``scale``: Sphinx's read phase in time linear in the collection.
+* ``pdf_builder``: the ``pdf`` builder (Typst) and ``book_pdf_paper``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from build_tools.sphinx_ext import (
     incremental,
     landing,
     navigation,
+    pdf_builder,
     scale,
     search_pagefind,
     speech,
@@ -73,6 +75,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     search_pagefind.setup(app)
     incremental.setup(app)
     scale.setup(app)
+    pdf_builder.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -197,6 +197,14 @@ def _page_context(
         key = part.rpartition("/")[2]
         href = epub_href(app.config, pagename, variant.name, key)
         downloads.append({"text": model.t("本部分"), "href": href})
+    # The same books as PDF, made by the pdf builder under the same names.
+    downloads += [
+        {"text": f"{item['text']}（PDF）", "href": item["href"].removesuffix(".epub") + ".pdf"}
+        for item in list(downloads)
+    ]
+    downloads[: len(downloads) // 2] = [
+        {**item, "text": f"{item['text']}（EPUB）"} for item in downloads[: len(downloads) // 2]
+    ]
     context["book_downloads"] = downloads
     context["metatags"] = context.get("metatags", "") + _head_tags(app, target, context)
 
