@@ -270,7 +270,7 @@ PAGE_TEXTS = """(withSpeech) => {
   return out;
 }"""
 #: Words of the interface that are not English: key names and the e-book format.
-NOT_ENGLISH = {"Ctrl", "EPUB"}
+NOT_ENGLISH = {"Ctrl", "EPUB", "PDF"}
 #: A Latin word; host names (www.example.com) are addresses, not words.
 LATIN_WORD = re.compile(r"[A-Za-z][\w.-]*\.[A-Za-z]{2,}|[A-Za-z]{2,}")
 HALF_WIDTH_AFTER_HAN = re.compile(r"[\u3400-\u9fff][:;,?!]")

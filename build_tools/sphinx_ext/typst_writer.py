@@ -264,9 +264,12 @@ class TypstTranslator(SphinxTranslator):
         if "book-related" in classes:
             raise nodes.SkipNode
         if "book-meta" in classes:
+            # Each row is a field (name, body) or a definition-list item (term "日期：",
+            # definition): the name is printed without its colon, the table separates it.
+            rows = node.findall(lambda n: isinstance(n, (nodes.field, nodes.definition_list_item)))
             fields = [
-                f"([{self.content(f[0])}], [{self.content(f[1])}])"
-                for f in node.findall(nodes.field)
+                f"([{text_call(f[0].astext().rstrip('：:'))}], [{self.content(f[1])}])"
+                for f in rows
                 if _printed_field(f)
             ]
             if fields:
@@ -407,7 +410,7 @@ def _texts(node: nodes.Node) -> Iterator[nodes.Text]:
             yield from _texts(child)
 
 
-def _printed_field(field: nodes.field) -> bool:
+def _printed_field(field: nodes.field | nodes.definition_list_item) -> bool:
     """Whether a field of the speech's header is printed: not the raw file's path, not the
     part (the running heads and the contents say it)."""
     body = field[1]
