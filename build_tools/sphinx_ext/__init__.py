@@ -12,8 +12,8 @@ Registers (see each module's docstring):
 * ``landing``: the ``book-landing`` directive and its download links;
 * ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
 * ``search``: the ``zh`` search language with matching index and query;
-* ``incremental``: the search index's entries and the sitemap, whole after a rebuild.
-* ``scale``: Sphinx's read phase in time linear in the collection.
+* ``incremental``: the search index's entries and the sitemap, whole after a rebuild;
+* ``epub_builder``: the ``epub`` builder: the book and one EPUB per part.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from sphinx.config import Config
 from build_tools import __version__
 from build_tools.sphinx_ext import (
     edition,
+    epub_builder,
     incremental,
     landing,
     navigation,
-    scale,
     search,
     speech,
     state,
@@ -64,7 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     navigation.setup(app)
     search.setup(app)
     incremental.setup(app)
-    scale.setup(app)
+    epub_builder.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -24,7 +24,6 @@ from xml.sax.saxutils import escape
 
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
-from sphinx.builders.epub3 import Epub3Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder, js_index
@@ -33,7 +32,7 @@ from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext import searchindex
 
 
-class _CompiledTemplates(StandaloneHTMLBuilder):
+class CompiledTemplates(StandaloneHTMLBuilder):
     """Templates compiled once and kept beside the doctrees (Jinja's bytecode cache, keyed by
     each template's source): Sphinx compiles the theme's templates again on every run, 0.2 s
     of each HTML and EPUB rebuild."""
@@ -47,7 +46,7 @@ class _CompiledTemplates(StandaloneHTMLBuilder):
             environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
 
-class BookHTMLBuilder(_CompiledTemplates):
+class BookHTMLBuilder(CompiledTemplates):
     """Sphinx's HTML builder, with a search index that is whole and cheap to update.
 
     ``load_indexer`` reads the previous ``searchindex.js`` but leaves the indexer empty, so
@@ -120,14 +119,6 @@ def _read_index(path: Path, format: Any) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return frozen if isinstance(frozen, dict) else None
-
-
-class BookEpub3Builder(_CompiledTemplates, Epub3Builder):
-    """Sphinx's EPUB 3 builder, without the zip it would write last: ``publish/epub.py``
-    packages the folder this builder writes (0.4 s a rebuild at 1,000 speeches)."""
-
-    def build_epub(self) -> None:
-        (self.outdir / f"{self.config.epub_basename}.epub").unlink(missing_ok=True)
 
 
 def _prune(self: IndexBuilder, docnames: Iterable[str]) -> None:
@@ -236,7 +227,6 @@ def _outputs_to_redo(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup(app: Sphinx) -> None:
     app.add_builder(BookHTMLBuilder, override=True)
-    app.add_builder(BookEpub3Builder, override=True)
     app.connect("env-get-outdated", _note_removed)
     app.connect("env-updated", _outputs_to_redo)
     app.connect("build-finished", _finish)
