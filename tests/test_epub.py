@@ -23,7 +23,7 @@ from epub_validator import epubcheck_report
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 
-from build_tools.publish import cover
+from build_tools.sphinx_ext import epub_cover as cover
 from build_tools.sphinx_ext.epub_builder import book_identifier
 
 pytestmark = [

@@ -39,15 +39,14 @@ from sphinx.writers.html5 import HTML5Translator
 
 from build_tools.atomic import write_if_changed
 from build_tools.errors import BuildError
-from build_tools.publish import cover
-from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext import edition, epub_cover, state
 from build_tools.sphinx_ext.collection import Collection, Part
 from build_tools.sphinx_ext.incremental import CompiledTemplates
 
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-STATIC = HERE.parent / "publish" / "epub_static"
+STATIC = HERE / "epub_static"
 COVER_IMAGE = "_static/cover.png"
 #: What Sphinx's steps write for each book: a part's folder has its own, never the whole
 #: book's (its other files are links to the whole book's).
@@ -146,16 +145,14 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
     # -- the recipe -----------------------------------------------------------------------
 
     def handle_finish(self) -> None:
-        collection = state.collection(self.env)
+        """The recipe: the whole book, then each part, then away with parts that are gone."""
         self.get_toc()
-        whole = self.whole_book(collection)
+        whole = self.whole_book()
         self.make(whole, self.outdir)
-        written = [whole.file]
-        for position, part in enumerate(collection.parts if collection else (), start=1):
-            if len(collection.parts) > 1:  # type: ignore[union-attr]
-                written.append(self.make_part(collection, part, position, whole))  # type: ignore[arg-type]
-        self.get_toc()
-        self.remove_stale(written)
+        made = [whole.file]
+        for position, part in enumerate(self.parts(), start=1):
+            made.append(self.make_part(part, position, whole))
+        self.remove_stale(made)
 
     def make(self, book: Book, folder: Path) -> None:
         """Sphinx's steps into ``folder``, with ``book``'s metadata and cover, then the zip."""
@@ -169,37 +166,50 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
             self.build_toc()
             self.build_epub()
 
-    def make_part(self, collection: Collection, part: Part, position: int, whole: Book) -> str:
+    def make_part(self, part: Part, position: int, whole: Book) -> str:
         """Cut ``part`` from the whole book: its page, its speeches and the glossary."""
         keep = {part.docname, *part.docnames, f"{state.COLLECTION_FOLDER}/glossary"}
         folder = self.outdir.with_name(f"{self.outdir.name}.parts") / part.key
         self.copy_part(folder, {f"{d}{self.out_suffix}" for d in keep})
-        self.refnodes = part_refnodes(self.refnodes, part.docname, keep, self.out_suffix)
         title = self.spell(part.title)
         book = Book(
             file=epub_name(self.config.book_slug, self.config.book_variant, part.key),
             identifier=book_identifier(self.config.book_slug, self.config.book_variant, part.key),
             title=PART_TITLE.format(book=whole.title, part=title),
             subtitle=f"{title} · {edition.variant_of(self.config).label}",
-            dates=date_range(collection, part.docnames),
+            dates=date_range(self.collection, part.docnames),
             speeches=part.docnames,
             collection=(whole.title, position),
         )
-        self.make(book, folder)
-        self.get_toc()
+        whole_toc = self.refnodes
+        self.refnodes = part_refnodes(whole_toc, part.docname, keep, self.out_suffix)
+        try:
+            self.make(book, folder)
+        finally:
+            self.refnodes = whole_toc
         return book.file
 
-    def whole_book(self, collection: Collection | None) -> Book:
+    def whole_book(self) -> Book:
         slug, name = self.config.book_slug, self.config.book_variant
-        docnames = tuple(e.docname for e in collection.entries) if collection else ()
+        entries = self.collection.entries if self.collection else ()
+        docnames = tuple(e.docname for e in entries)
         return Book(
             file=epub_name(slug, name),
             identifier=book_identifier(slug, name),
             title=self.config.epub_title,
             subtitle=edition.variant_of(self.config).label,
-            dates=date_range(collection, docnames) if collection else "",
+            dates=date_range(self.collection, docnames),
             speeches=docnames,
         )
+
+    def parts(self) -> tuple[Part, ...]:
+        """The collection's parts; none when there is one (it would be the whole book)."""
+        parts = self.collection.parts if self.collection else ()
+        return parts if len(parts) > 1 else ()
+
+    @property
+    def collection(self) -> Collection | None:
+        return state.collection(self.env)
 
     # -- Sphinx's steps, for the book being made ------------------------------------------
 
@@ -218,9 +228,9 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
-        book, collection = self.book, state.collection(self.env)
+        book, collection = self.book, self.collection
         assert book is not None
-        epoch = self.epoch(collection)
+        epoch = self.epoch()
         speakers = collection.speakers if collection else {}
         categories = collection.categories if collection else {}
         in_book = set(book.speeches)
@@ -277,7 +287,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         downloads = self.downloads
         downloads.mkdir(parents=True, exist_ok=True)
         names = {"META-INF/container.xml", "content.opf", "toc.ncx", *self.files}
-        date_time = time.gmtime(max(self.epoch(state.collection(self.env)), ZIP_EPOCH))[:6]
+        date_time = time.gmtime(max(self.epoch(), ZIP_EPOCH))[:6]
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for name in ["mimetype", *sorted(names)]:
@@ -305,7 +315,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
             self.config.epub_cover = (image, "epub-cover.html")
             return
         try:
-            image = cover.cached_cover(
+            image = epub_cover.cached_cover(
                 book.title.split(" · ")[0], book.subtitle, book.dates,
                 traditional=self.traditional, cache=Path(self.doctreedir) / "covers",
             )  # fmt: skip
@@ -357,11 +367,12 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         """Simplified ``text`` in the edition's script."""
         return edition.spelling(self.config, self.srcdir).text(text)
 
-    def epoch(self, collection: Collection | None) -> int:
+    def epoch(self) -> int:
         """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the last speech's date."""
         if value := os.environ.get("SOURCE_DATE_EPOCH", "").strip():
             return int(value)
-        dated = [e.date for e in collection.entries if e.year] if collection else []
+        entries = self.collection.entries if self.collection else ()
+        dated = [e.date for e in entries if e.year]
         if not dated:
             return ZIP_EPOCH
         year, month, day = ([int(p) for p in max(dated).split("-")] + [1, 1])[:3]
