@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from epub_validator import epubcheck_report
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
@@ -185,7 +186,9 @@ def test_metadata_says_what_the_book_is(books: dict[str, Built], edition: str) -
     traditional = edition == "zh-Hant"
     assert book.meta("opf:metadata/dc:language") == [edition]
     assert book.meta("opf:metadata/dc:identifier") == [book_identifier("speeches", edition)]
-    assert book.meta("opf:metadata/dc:title") == ["演講集" if traditional else "演讲集"]
+    assert book.meta("opf:metadata/dc:title") == [
+        "演講集（繁體）" if traditional else "演讲集（简体）"
+    ]
     assert book.meta("opf:metadata/dc:creator") == [
         "演講集編輯部" if traditional else "演讲集编辑部"
     ]
@@ -272,7 +275,7 @@ def test_one_epub_per_part(books: dict[str, Built]) -> None:
             *(f"{d}.xhtml" for d in members),
             "_collection/glossary.xhtml",
         ]
-        assert book.meta("opf:metadata/dc:title") == [f"演讲集 · {year}年"]
+        assert book.meta("opf:metadata/dc:title") == [f"演讲集 · {year}年（简体）"]
         assert book.meta("opf:metadata/dc:identifier") == [
             book_identifier("speeches", "zh-Hans", year)
         ]
@@ -312,7 +315,7 @@ def test_no_cover_is_a_warning_sphinx_can_silence(
     srcdir = copy_root(rootdir, tmp_path / "src")
     warned = build(srcdir, tmp_path / "one", "zh-Hans")
     assert re.search(
-        r"WARNING: no cover drawn for 演讲集: .* \[book\.epub\.no-cover\]", warned.warnings
+        r"WARNING: no cover drawn for 演讲集（简体）: .* \[book\.epub\.no-cover\]", warned.warnings
     )
     assert "cover-image" not in Epub(warned.whole()).files["content.opf"].decode()
     quiet = build(srcdir, tmp_path / "two", "zh-Hans", suppress_warnings=["book.epub.no-cover"])
@@ -366,3 +369,49 @@ def test_an_incremental_build_equals_a_clean_one(rootdir: Path, tmp_path: Path) 
     assert again.warnings == clean.warnings == ""
     assert digests(again) == digests(clean)
     assert "编者按：此段为测试而加。" in Epub(again.whole()).text(f"speeches/{speech.stem}.xhtml")
+
+
+# -- seen: a chapter in Chromium, set in a CJK font ---------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_chapter_renders_in_a_cjk_font(
+    books: dict[str, Built], edition: str, tmp_path: Path, artefacts: Path
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with zipfile.ZipFile(books[edition].whole()) as archive:
+        archive.extractall(tmp_path)
+    shutil.copyfile(tmp_path / "_static" / "cover.png", artefacts / f"epub-cover-{edition}.png")
+    chapter = tmp_path / "speeches" / "1923-12-26-nala-zouhou-zenyang.xhtml"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 720, "height": 960})
+            page.goto(chapter.as_uri())
+            page.wait_for_load_state("load")
+            page.screenshot(path=str(artefacts / f"epub-chapter-{edition}.png"))
+            style = page.evaluate(
+                """() => {
+                    const s = getComputedStyle(document.querySelector('div.body section > p'));
+                    return [s.fontSize, s.lineHeight, getComputedStyle(document.body).writingMode];
+                }"""
+            )
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "div.body section > p"})
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+        finally:
+            browser.close()
+    font_size, line_height, writing_mode = style
+    assert float(line_height.removesuffix("px")) >= 1.7 * float(font_size.removesuffix("px"))
+    assert writing_mode == ("vertical-rl" if edition == "zh-Hant" else "horizontal-tb")
+    # The glyphs of the paragraph come from a CJK face, not from a fallback box font.
+    cjk = [f for f in fonts if re.search(r"CJK|\b(SC|TC|HK)\b|Han|Song|Ming", f["familyName"])]
+    assert cjk, fonts
+    assert sum(f["glyphCount"] for f in cjk) >= 0.9 * sum(f["glyphCount"] for f in fonts)

@@ -54,7 +54,8 @@ SPHINX_WRITES = {"mimetype", "META-INF/container.xml", "content.opf", "toc.ncx",
 #: UUID5 namespace of the book identifiers: uuid5(NAMESPACE_URL, "speech-book").
 BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "speech-book")
 ZIP_EPOCH = 315_532_800  #: 1980-01-01, the earliest time a zip entry can hold
-PART_TITLE = "{book} · {part}"  #: 演讲集 · 1923年
+BOOK_TITLE = "{book}（{edition}）"  #: 演讲集（繁體）: a reader's library holds both editions
+PART_TITLE = "{book} · {part}（{edition}）"  #: 演讲集 · 1923年（繁體）
 WORDS = {  # the few words the EPUB adds, Simplified / Traditional
     False: {"toc": "目录", "cover": "封面", "landmarks": "导览", "bodymatter": "正文"},
     True: {"toc": "目錄", "cover": "封面", "landmarks": "導覽", "bodymatter": "正文"},
@@ -85,8 +86,8 @@ class Book:
 
     file: str  #: its file name (``epub_name``)
     identifier: str
-    title: str
-    subtitle: str  #: on the cover: the edition, or the part and the edition
+    title: str  #: dc:title
+    subtitle: str  #: on the cover, under the book's title: the edition, or part and edition
     dates: str  #: on the cover: 1923—1927
     speeches: tuple[str, ...]  #: docnames
     collection: tuple[str, int] | None = None  #: (the whole book's title, position)
@@ -121,6 +122,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         tag = html.escape(self.config.epub_language)
         self.html_tag = self.html_tag.replace(">", f' lang="{tag}" xml:lang="{tag}">')
         self.traditional = edition.variant_of(self.config).traditional
+        self.label = edition.variant_of(self.config).label  #: 简体, 繁體, ...
         words = WORDS[self.traditional]
         self.guide_titles = {"toc": words["toc"], "cover": words["cover"]}
         self.book: Book | None = None
@@ -175,8 +177,8 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         book = Book(
             file=epub_name(self.config.book_slug, self.config.book_variant, part.key),
             identifier=book_identifier(self.config.book_slug, self.config.book_variant, part.key),
-            title=PART_TITLE.format(book=whole.title, part=title),
-            subtitle=f"{title} · {edition.variant_of(self.config).label}",
+            title=PART_TITLE.format(book=self.config.epub_title, part=title, edition=self.label),
+            subtitle=f"{title} · {self.label}",
             dates=date_range(self.collection, part.docnames),
             speeches=part.docnames,
             collection=(whole.title, position),
@@ -196,8 +198,8 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         return Book(
             file=epub_name(slug, name),
             identifier=book_identifier(slug, name),
-            title=self.config.epub_title,
-            subtitle=edition.variant_of(self.config).label,
+            title=BOOK_TITLE.format(book=self.config.epub_title, edition=self.label),
+            subtitle=self.label,
             dates=date_range(self.collection, docnames),
             speeches=docnames,
         )
@@ -316,7 +318,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
             return
         try:
             image = epub_cover.cached_cover(
-                book.title.split(" · ")[0], book.subtitle, book.dates,
+                self.config.epub_title, book.subtitle, book.dates,
                 traditional=self.traditional, cache=Path(self.doctreedir) / "covers",
             )  # fmt: skip
         except BuildError as error:
