@@ -368,6 +368,10 @@ def test_an_incremental_build_equals_a_clean_one(rootdir: Path, tmp_path: Path) 
     clean = build(srcdir, tmp_path / "clean", "zh-Hans")
     assert again.warnings == clean.warnings == ""
     assert digests(again) == digests(clean)
+    # Built again with nothing changed: no EPUB is written again.
+    made = {path: path.stat().st_mtime_ns for path in again.epubs()}
+    build(srcdir, tmp_path / "out", "zh-Hans")
+    assert {path: path.stat().st_mtime_ns for path in again.epubs()} == made
     assert "编者按：此段为测试而加。" in Epub(again.whole()).text(f"speeches/{speech.stem}.xhtml")
 
 

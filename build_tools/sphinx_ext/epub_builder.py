@@ -128,6 +128,12 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         self.book: Book | None = None
         folder = self.config.book_epub_downloads
         self.downloads = Path(folder) if folder else self.outdir.parent / "downloads"
+        self.written: set[str] = set()  #: the documents this build wrote
+        self.shared_files: list[str] = []  #: what every book carries besides its documents
+
+    def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
+        super().write_doc_serialized(docname, doctree)
+        self.written.add(docname)  # in the main process, whether writing is parallel or not
 
     def init_css_files(self) -> None:
         """The reading CSS after Sphinx's, and the vertical rules in a vertical book."""
@@ -151,6 +157,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         self.get_toc()
         whole = self.whole_book()
         self.make(whole, self.outdir)
+        self.shared_files = self.files_besides_documents()
         made = [whole.file]
         for position, part in enumerate(self.parts(), start=1):
             made.append(self.make_part(part, position, whole))
@@ -169,13 +176,18 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
             self.build_epub()
 
     def make_part(self, part: Part, position: int, whole: Book) -> str:
-        """Cut ``part`` from the whole book: its page, its speeches and the glossary."""
+        """Cut ``part`` from the whole book: its page, its speeches and the glossary; unless
+        the part's EPUB is there, of this epoch, and this build wrote none of its documents
+        (what else a part shows, its titles and members, is in those documents)."""
         keep = {part.docname, *part.docnames, f"{state.COLLECTION_FOLDER}/glossary"}
+        name = epub_name(self.config.book_slug, self.config.book_variant, part.key)
+        if not keep & self.written and self.dated_now(self.downloads / name):
+            return name
         folder = self.outdir.with_name(f"{self.outdir.name}.parts") / part.key
         self.copy_part(folder, {f"{d}{self.out_suffix}" for d in keep})
         title = self.spell(part.title)
         book = Book(
-            file=epub_name(self.config.book_slug, self.config.book_variant, part.key),
+            file=name,
             identifier=book_identifier(self.config.book_slug, self.config.book_variant, part.key),
             title=PART_TITLE.format(book=self.config.epub_title, part=title, edition=self.label),
             subtitle=f"{title} · {self.label}",
@@ -289,7 +301,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         downloads = self.downloads
         downloads.mkdir(parents=True, exist_ok=True)
         names = {"META-INF/container.xml", "content.opf", "toc.ncx", *self.files}
-        date_time = time.gmtime(max(self.epoch(), ZIP_EPOCH))[:6]
+        date_time = self.zip_date_time()
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for name in ["mimetype", *sorted(names)]:
@@ -333,23 +345,41 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         target.write_bytes(image)
         self.config.epub_cover = (COVER_IMAGE, "epub-cover.html")
 
+    def files_besides_documents(self) -> list[str]:
+        """The whole book's files other than its documents and what Sphinx's steps write for
+        each book: stylesheets, images, fonts."""
+        found = []
+        for root, _, files in os.walk(self.outdir):
+            folder = os.path.relpath(root, self.outdir).replace(os.sep, "/")
+            for file in files:
+                name = file if folder == "." else f"{folder}/{file}"
+                if not name.endswith(self.out_suffix) and name not in SPHINX_WRITES:
+                    found.append(name)
+        return sorted(found)
+
     def copy_part(self, folder: Path, documents: set[str]) -> None:
-        """The whole book's files that a part needs in ``folder``: ``documents``, their links
-        to the rest of the book sent to the web edition, and every other kind of file."""
+        """The files a part needs in ``folder``: its ``documents``, their links to the rest
+        of the book sent to the web edition, and links to the whole book's other files."""
         shutil.rmtree(folder, ignore_errors=True)
         web = self.web_url()
-        for path in sorted(self.outdir.rglob("*")):
-            name = path.relative_to(self.outdir).as_posix()
-            if not path.is_file() or name in SPHINX_WRITES:
-                continue
-            if name.endswith(self.out_suffix) and name not in documents:
-                continue
+        for name in sorted(documents):
+            text = (self.outdir / name).read_text(encoding="utf-8")
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            if name in documents:
-                text = path.read_text(encoding="utf-8")
-                (folder / name).write_text(leave_part(text, name, documents, web), "utf-8")
-            else:
-                os.link(path, folder / name)
+            (folder / name).write_text(leave_part(text, name, documents, web), "utf-8")
+        for name in self.shared_files:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.outdir / name, folder / name)
+
+    def dated_now(self, path: Path) -> bool:
+        """Whether the EPUB at ``path`` exists and its entries carry this build's epoch."""
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return archive.infolist()[0].date_time == self.zip_date_time()
+        except (OSError, zipfile.BadZipFile, IndexError):
+            return False
+
+    def zip_date_time(self) -> tuple[int, int, int, int, int, int]:
+        return time.gmtime(max(self.epoch(), ZIP_EPOCH))[:6]  # type: ignore[return-value]
 
     def remove_stale(self, written: list[str]) -> None:
         """Part EPUBs of parts the collection no longer has."""
