@@ -65,6 +65,10 @@ SUMMARY = (
     "目录列出各部分与各篇，标题层级与阅读顺序一致；注释为可弹出的脚注，可双向跳转。"
 )
 NO_COVER = "no cover drawn for {title}: {reason}; the book has none"
+BAD_EPOCH = (
+    "SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds; the EPUBs are dated by "
+    "the last speech instead"
+)
 #: An href inside an XHTML document: the target file and the fragment.
 HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"#:]+\.xhtml)(#[^"]*)?"')
 
@@ -402,7 +406,11 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
     def epoch(self) -> int:
         """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the last speech's date."""
         if value := os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-            return int(value)
+            if value.isdigit():
+                return int(value)
+            logger.warning(
+                BAD_EPOCH.format(value=value), type="book", subtype="epub.epoch", once=True
+            )
         entries = self.collection.entries if self.collection else ()
         dated = [e.date for e in entries if e.year]
         if not dated:
