@@ -397,7 +397,8 @@ def test_chapter_renders_in_a_cjk_font(
             page = browser.new_page(viewport={"width": 720, "height": 960})
             page.goto(chapter.as_uri())
             page.wait_for_load_state("load")
-            page.screenshot(path=str(artefacts / f"epub-chapter-{edition}.png"))
+            # The whole page: a vertical one starts at the right, beyond a viewport shot.
+            page.screenshot(path=str(artefacts / f"epub-chapter-{edition}.png"), full_page=True)
             style = page.evaluate(
                 """() => {
                     const s = getComputedStyle(document.querySelector('div.body section > p'));
