@@ -409,7 +409,9 @@ def test_chapter_renders_in_a_cjk_font(
             cdp.send("DOM.enable")
             cdp.send("CSS.enable")
             root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "div.body section > p"})
+            node = cdp.send(
+                "DOM.querySelector", {"nodeId": root, "selector": "div.body section > p"}
+            )
             fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
         finally:
             browser.close()
