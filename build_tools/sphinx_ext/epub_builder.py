@@ -169,7 +169,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
 
     def make(self, book: Book, folder: Path) -> None:
         """Sphinx's steps into ``folder``, with ``book``'s metadata and cover, then the zip."""
-        self.book, self.playorder = book, 0
+        self.book, self.playorder, self.tocid = book, 0, 0  # each book numbers its own
         with self.writing_into(folder):
             self.draw_cover(book)
             self.build_mimetype()
