@@ -1,7 +1,9 @@
 # The speech book. `make` imports raw/ into source/ and builds the site and EPUBs;
 # `make test` runs the whole test suite. `make help` lists every target.
 
-PYTHON      ?= python3
+# Sphinx 9.2 needs Python 3.13 or newer: the first such interpreter found (pyenv's included).
+PYTHON      ?= $(shell for p in python3.14 python3.13 $(wildcard $(HOME)/.pyenv/versions/3.1[3-9]*/bin/python3) python3; do \
+                 $$p -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo $$p; break; }; done)
 SPHINXOPTS  ?=
 VARIANTS    ?= zh-Hans zh-Hant
 JOBS        ?= 0
@@ -30,7 +32,9 @@ help: ## list the targets with a one-line description each
 
 $(INSTALLED): pyproject.toml
 ifndef VIRTUAL_ENV
-	test -x .venv/bin/python || $(PYTHON) -m venv .venv
+	@test -n "$(PYTHON)" || { echo "make: Python 3.13 or newer is needed (set PYTHON=...)"; exit 1; }
+	.venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null || \
+	  { rm -rf .venv; $(PYTHON) -m venv .venv; }
 endif
 	$(VENV_PYTHON) -m pip install --quiet --upgrade pip
 	$(VENV_PYTHON) -m pip install --quiet -e '.[test]'
@@ -68,7 +72,7 @@ variants-report: $(INSTALLED) ## list the one-to-many conversions of each editio
 .PHONY: serve
 serve: $(INSTALLED) ## live preview of the zh-Hans edition on http://127.0.0.1:8000
 	$(VENV_PYTHON) -m sphinx_autobuild -c . --host 127.0.0.1 --port 8000 \
-	  -d $(BUILD)/doctrees/serve -D book_variant=zh-Hans $(SPHINXOPTS) $(SOURCE) $(BUILD)/serve
+	  -d $(BUILD)/doctrees/serve -D book_variant=zh-Hans -D language=zh_CN $(SPHINXOPTS) $(SOURCE) $(BUILD)/serve
 
 .PHONY: test-deps
 test-deps: $(INSTALLED) ## install Java (EPUBCheck), Chromium and CJK fonts when missing (needs root)

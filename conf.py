@@ -85,9 +85,9 @@ epub_theme = "epub"
 # Sphinx renames a stale .buildinfo to .buildinfo.bak after a configuration change; the EPUB
 # builder would otherwise try to package it (and warn: unknown mimetype).
 epub_exclude_files = [".buildinfo.bak"]
-# Read by build_tools.publish.epub, not by Sphinx: an editor's cover (JPEG or PNG, relative
-# to this file) for the whole-book EPUBs; empty: one is drawn from the title and dates.
-epub_cover_image = ""
+# An editor's cover (JPEG or PNG, relative to this file) for the whole-book EPUBs; empty: one
+# is drawn from the title and dates (build_tools/sphinx_ext/epub_builder.py).
+book_epub_cover = ""
 
 # -- PDF ----------------------------------------------------------------------------------
 book_pdf_paper = "a5"  # a5 | a4: the paper of the PDFs (typeset by Typst)

@@ -64,6 +64,10 @@ class Metadata:
     tags: tuple[str, ...] = ()
     source_url: str | None = None
     source_file: str | None = None
+    #: Where a reader finds the original: the publication or site (``source:``, else
+    #: ``publisher:``) and the date it was published there (``published:``).
+    source: str | None = None
+    published: str | None = None
     encoding: str | None = None
     script: str = "hans"  #: "hans" or "hant": the script the text was imported in
     incomplete: bool = False

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from build_tools.errors import BuildError
-from build_tools.publish.cover import (
+from build_tools.sphinx_ext.epub_cover import (
     BACKGROUND,
     HEIGHT,
     PANEL,
@@ -71,7 +71,7 @@ def _render_tofu(face: FontFace, out: Path) -> Path:
     ``make_cover`` refuses such text, so draw it with the same block routine directly."""
     from PIL import ImageDraw
 
-    from build_tools.publish import cover
+    from build_tools.sphinx_ext import epub_cover as cover
 
     image = Image.new("RGB", (WIDTH, HEIGHT), cover.BACKGROUND)
     draw = ImageDraw.Draw(image)

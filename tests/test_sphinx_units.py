@@ -94,8 +94,8 @@ def test_scan_caches_by_file_state(tmp_path: Path) -> None:
 def _collection(n: int = 12) -> Collection:
     entries = [
         Entry(
-            f"speeches/{1990 + i}-s{i:02d}",
-            f"讲话{i}",
+            docname=f"speeches/{1990 + i}-s{i:02d}",
+            title=f"讲话{i}",
             date=f"{1990 + i}-01-01",
             speaker="甲" if i % 2 else "乙",
             category="报告" if i % 3 else "讲演",
@@ -140,7 +140,11 @@ def test_signature_follows_what_other_files_contribute() -> None:
     before = _collection().speech_signature("speeches/1991-s01")
     entries = list(_collection().entries)
     entries[5] = Entry(
-        entries[5].docname, "改过的标题", date=entries[5].date, speaker="甲", category="报告"
+        docname=entries[5].docname,
+        title="改过的标题",
+        date=entries[5].date,
+        speaker="甲",
+        category="报告",
     )
     after = Collection(tuple(entries), GLOSSARY).speech_signature("speeches/1991-s01")
     assert before != after  # 1995-s05 is related to 1991-s01 and its title changed

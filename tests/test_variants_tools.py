@@ -1,4 +1,4 @@
-"""The variants' tools: ambiguity report, CLI commands, backend notice, vertical writing,
+"""The variants' tools: ambiguity report, CLI commands, backend notice,
 the Sphinx role and directive, the benchmark function."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import pytest
 from build_tools.variants import backend, bench, table
 from build_tools.variants.dictionary import EMPTY, builtin_dictionary
 from build_tools.variants.report import ambiguity_report, candidates, format_report
-from build_tools.variants.vertical import set_page_progression, vertical_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 HANS, HANT, TW = table.get("zh-Hans"), table.get("zh-Hant"), table.get("zh-TW")
@@ -175,27 +174,6 @@ def test_backend_notice(
 def test_reimplemented_notice_says_how_it_falls_short() -> None:
     text = backend.REIMPLEMENTED_NOTICE
     assert "opencc-python-reimplemented" in text and "pip uninstall" in text and "后/後" in text
-
-
-# -- vertical writing --------------------------------------------------------------------------
-
-
-def test_vertical_layout_only_for_traditional_when_enabled() -> None:
-    assert vertical_layout(HANT, enabled=False) is None
-    assert vertical_layout(HANS, enabled=True) is None
-    layout = vertical_layout(TW, enabled=True)
-    assert layout is not None and "writing-mode: vertical-rl" in layout.css
-    assert layout.page_progression_direction == "rtl"
-
-
-def test_set_page_progression() -> None:
-    assert set_page_progression('<spine toc="ncx">') == (
-        '<spine toc="ncx" page-progression-direction="rtl">'
-    )
-    opf = "<package><spine page-progression-direction='ltr'/></package>"
-    assert set_page_progression(opf) == (
-        '<package><spine page-progression-direction="rtl"/></package>'
-    )
 
 
 # -- Sphinx: nocvt renders its content as written ----------------------------------------------

@@ -1,12 +1,11 @@
-"""Build the book: one Sphinx run per edition and builder, then EPUBs and the landing page.
+"""Build the book: one Sphinx run per edition and builder, then the landing page.
 
 _build/doctrees/<edition>/   one environment cache per edition, shared by html and epub
 _build/site/<edition>/       the HTML book of each edition
-_build/epub/<edition>/       what Sphinx's EPUB builder wrote, before post-processing
-_build/epub/<edition>.publish.json   what each finished EPUB was made from (skipped if same)
-_build/epub/<edition>.publish.cache  each document as it was finished, each zip entry deflated
-_build/site/downloads/       the finished EPUBs (and PDFs)
-_build/pdf/<edition>/        the pdf builder's Typst sources and PDFs, before they are published
+_build/epub/<edition>/       what the EPUB builder (sphinx_ext/epub_builder.py) zips
+_build/site/downloads/       the EPUBs: the whole book and one per part, per edition
+_build/pdf/<edition>/        what the pdf builder (sphinx_ext/pdf_builder.py) typesets, before
+                             the PDFs are copied to downloads/
 _build/logs/                 each Sphinx run's output and warnings
 _build/state/<edition>.building   present while an edition builds: a leftover one means the
                              last run was killed, and that edition is rebuilt from scratch
@@ -15,24 +14,21 @@ _build/state/<edition>.building   present while an edition builds: a leftover on
 from __future__ import annotations
 
 import contextlib
-import json
-import logging
+import multiprocessing
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from build_tools.errors import ExitCode, LockedError
-from build_tools.publish.sphinx_steps import END, STEP
 from build_tools.variants.backend import backend_notice
 from build_tools.variants.table import Variant
 
@@ -150,33 +146,16 @@ def build(plan: BuildPlan) -> BuildReport:
                     lambda v: _build_edition(plan, v, progress, jobs=plan.jobs // workers),
                     plan.variants,
                 )
-                _prepare_publishing(plan)
                 for steps in results:
                     report.steps.extend(steps)
         if report.exit_code != ExitCode.BUILD:
             publishing = time.monotonic()
-            with _collect_warnings("build_tools.publish") as notices:
-                report.epubs = _publish(plan)
+            report.epubs = _publish(plan)
             report.publish_seconds = time.monotonic() - publishing
-            report.notices += notices
         report.seconds = time.monotonic() - started
         return report
     finally:
         lock.release()
-
-
-@contextlib.contextmanager
-def _collect_warnings(name: str) -> Iterator[list[str]]:
-    """Gather what the publishing stages log, for the summary."""
-    collected: list[str] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: collected.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger(name)
-    logger.addHandler(handler)
-    try:
-        yield collected
-    finally:
-        logger.removeHandler(handler)
 
 
 def count_speeches(source: Path) -> int:
@@ -186,12 +165,12 @@ def count_speeches(source: Path) -> int:
 def _build_edition(
     plan: BuildPlan, variant: Variant, progress: _Progress, *, jobs: int
 ) -> list[StepResult]:
-    """HTML then EPUB for one edition; they share the edition's doctree cache, so in turn."""
+    """HTML, EPUB then PDF for one edition; they share the edition's doctree cache, so in turn."""
     marker = plan.out / "state" / f"{variant.name}.building"
     if marker.exists():
         # The last run was killed mid-build: Sphinx's caches and outputs may be half-written
         # and would look up to date. Start this edition from scratch.
-        for folder in ("doctrees", "epub", "site"):
+        for folder in ("doctrees", "epub", "pdf", "site"):
             shutil.rmtree(plan.out / folder / variant.name, ignore_errors=True)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(str(os.getpid()), encoding="utf-8")
@@ -212,10 +191,13 @@ def sphinx_args(plan: BuildPlan, variant: Variant, builder: str, *, jobs: int = 
         "-c", str(plan.root),
         "-d", str(plan.out / "doctrees" / variant.name),
         "-D", f"book_variant={variant.name}",
+        "-D", f"language={variant.sphinx_language}",  # Sphinx loads its messages before extensions
         "-D", f"book_editions={','.join(v.name for v in plan.variants)}",
         "-w", str(plan.out / "logs" / f"{variant.name}-{builder}.warnings"),
         "--keep-going",
     ]  # fmt: skip
+    if builder == "epub":
+        args += ["-D", f"book_epub_downloads={plan.out / 'site' / 'downloads'}"]
     if jobs > 1:
         args += ["-j", str(jobs)]
     if plan.strict:
@@ -226,50 +208,71 @@ def sphinx_args(plan: BuildPlan, variant: Variant, builder: str, *, jobs: int = 
 def _run_steps(
     plan: BuildPlan, variant: Variant, builders: list[str], progress: _Progress, *, jobs: int
 ) -> list[StepResult]:
-    """The edition's builders in turn, in one Python process (``sphinx_steps``): HTML then
-    EPUB share the edition's doctree cache, and the process imports Sphinx once for both."""
-    steps_json = json.dumps([[b, sphinx_args(plan, variant, b, jobs=jobs)] for b in builders])
-    command = [sys.executable, "-m", "build_tools.publish.sphinx_steps", steps_json]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    """The edition's builders in turn, in one worker process (``run_sphinx``): HTML then
+    EPUB share the edition's doctree cache, and the process imports Sphinx once for both.
+    Each step's output goes to its log, which the progress bar reads while it runs."""
     (plan.out / "logs").mkdir(parents=True, exist_ok=True)
-    results: list[StepResult] = []
-    builder, out, started = None, None, time.monotonic()
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        cwd=plan.root,
-        env=env,
-    )
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if line.startswith(STEP):
-                builder = line.split()[1]
-                out = _log_path(plan, variant, builder).open("w", encoding="utf-8")
-                started = time.monotonic()
-            elif line.startswith(END) and builder is not None and out is not None:
-                out.close()
-                results.append(_step(plan, variant, builder, int(line.split()[2]), started))
-                progress.update(variant.name, builder, 1.0)
-                builder, out = None, None
-            elif out is not None:
-                out.write(line)
-                if match := PROGRESS_LINE.match(line):
-                    phase = 0 if match[1] == "reading sources" else 1
-                    progress.update(variant.name, builder, (phase + int(match[2]) / 100) / 2)
-        returncode = process.wait()
-    finally:
-        if out is not None:
-            out.close()
-    if builder is not None:  # the process died inside a step
-        results.append(_step(plan, variant, builder, returncode or 1, started))
-    elif returncode and not results:  # ... or before the first
-        results.append(StepResult(variant.name, builders[0], returncode))
+    steps = [
+        (b, sphinx_args(plan, variant, b, jobs=jobs), str(_log_path(plan, variant, b)))
+        for b in builders
+    ]
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: Sphinx keeps globals
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(run_sphinx, str(plan.root), steps)
+        while True:
+            try:
+                outcomes = future.result(timeout=0.5)
+                break
+            except FutureTimeout:
+                _report_progress(plan, variant, builders, progress)
+            except BrokenProcessPool:  # the worker died inside a step
+                outcomes = []
+                break
+    results = [_step(plan, variant, b, code, seconds) for b, code, seconds in outcomes]
+    if len(results) < len(builders) and not any(r.returncode for r in results):
+        results.append(StepResult(variant.name, builders[len(results)], 1))
+    for result in results:
+        progress.update(variant.name, result.builder, 1.0)
     return results
+
+
+def run_sphinx(root: str, steps: list[tuple[str, list[str], str]]) -> list[tuple[str, int, float]]:
+    """In the worker process: each ``(builder, sphinx-build arguments, log file)`` in turn,
+    Sphinx's output written to the log; stops at the first step that fails. Returns each
+    step's builder, exit code and seconds."""
+    from sphinx.cmd.build import build_main
+
+    os.chdir(root)
+    outcomes = []
+    for builder, args, log in steps:
+        started = time.monotonic()
+        with (
+            open(log, "w", encoding="utf-8") as out,
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(out),
+        ):
+            code = build_main(args)
+        outcomes.append((builder, code, time.monotonic() - started))
+        if code:
+            break
+    return outcomes
+
+
+def _report_progress(
+    plan: BuildPlan, variant: Variant, builders: list[str], progress: _Progress
+) -> None:
+    """Move the bar to the last progress line Sphinx wrote to the running step's log."""
+    for builder in reversed(builders):
+        try:
+            text = _log_path(plan, variant, builder).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in reversed(text[-4000:].splitlines()):
+            if match := PROGRESS_LINE.match(line):
+                phase = 0 if match[1] == "reading sources" else 1
+                progress.update(variant.name, builder, (phase + int(match[2]) / 100) / 2)
+                return
+        return
 
 
 def _log_path(plan: BuildPlan, variant: Variant, builder: str) -> Path:
@@ -277,7 +280,7 @@ def _log_path(plan: BuildPlan, variant: Variant, builder: str) -> Path:
 
 
 def _step(
-    plan: BuildPlan, variant: Variant, builder: str, returncode: int, started: float
+    plan: BuildPlan, variant: Variant, builder: str, returncode: int, seconds: float
 ) -> StepResult:
     log = _log_path(plan, variant, builder)
     warnings_file = log.with_suffix(".warnings")
@@ -285,40 +288,22 @@ def _step(
     if warnings_file.exists():
         text = warnings_file.read_text(encoding="utf-8", errors="replace")
         warnings = [line for line in text.splitlines() if WARNING_LINE.search(line)]
-    seconds = time.monotonic() - started
     return StepResult(variant.name, builder, returncode, warnings, seconds, log)
 
 
-def _prepare_publishing(plan: BuildPlan) -> None:
-    """While Sphinx runs in its own process, import what publishing needs and digest the
-    code it runs (0.15 s of a rebuild that need not wait for Sphinx)."""
-    from build_tools.publish import site  # noqa: F401
-
-    if plan.epub:
-        from build_tools.publish import epub  # noqa: F401
-        from build_tools.publish.epub_state import code_fingerprint
-        from build_tools.variants import convert  # noqa: F401
-
-        code_fingerprint()
-
-
 def _publish(plan: BuildPlan) -> list[Path]:
-    """Post-process the EPUBs into downloads/ and write the landing and download pages."""
+    """Copy the PDFs to downloads/, write the landing and download pages; the books there."""
     from build_tools.publish import site
 
-    epubs: list[Path] = []
-    if plan.epub:
-        from build_tools.publish.epub import publish_epubs
-
-        for variant in plan.variants:
-            epubs += publish_epubs(plan.root, variant)
     if plan.pdf:
         from build_tools.publish.pdf import publish_pdfs
 
         for variant in plan.variants:
-            epubs += publish_pdfs(plan.root, variant)
+            publish_pdfs(plan.root, variant)
     site.write_landing(plan.root, plan.variants)
-    return epubs
+    downloads = plan.out / "site" / "downloads"
+    books = sorted(downloads.glob("*.epub")) if plan.epub else []
+    return books + (sorted(downloads.glob("*.pdf")) if plan.pdf else [])
 
 
 class _Progress:

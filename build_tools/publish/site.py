@@ -96,7 +96,9 @@ def book_info(root: Path) -> BookInfo:
 
 def epub_name(slug: str, variant: Variant, part: str | None = None) -> str:
     """``speeches-zh-Hant.epub``, or ``speeches-zh-Hant-1924.epub`` for one part."""
-    return f"{slug}-{variant.name}{'-' + part if part else ''}.epub"
+    from build_tools.sphinx_ext.epub_builder import epub_name as name
+
+    return name(slug, variant.name, part)
 
 
 def write_landing(root: Path, variants: tuple[Variant, ...]) -> None:

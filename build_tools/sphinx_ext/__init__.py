@@ -12,8 +12,8 @@ Registers (see each module's docstring):
 * ``landing``: the ``book-landing`` directive and its download links;
 * ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
 * ``search_pagefind``: the Pagefind search bundle and the search page;
-* ``incremental``: builders whose outputs stay whole after a rebuild, and the sitemap.
-* ``scale``: Sphinx's read phase in time linear in the collection.
+* ``incremental``: builders whose outputs stay whole after a rebuild, and the sitemap;
+* ``epub_builder``: the ``epub`` builder: the book and one EPUB per part;
 * ``pdf_builder``: the ``pdf`` builder (Typst) and ``book_pdf_paper``.
 """
 
@@ -28,11 +28,11 @@ from sphinx.config import Config
 from build_tools import __version__
 from build_tools.sphinx_ext import (
     edition,
+    epub_builder,
     incremental,
     landing,
     navigation,
     pdf_builder,
-    scale,
     search_pagefind,
     speech,
     state,
@@ -74,11 +74,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     navigation.setup(app)
     search_pagefind.setup(app)
     incremental.setup(app)
-    scale.setup(app)
+    epub_builder.setup(app)
     pdf_builder.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 2,
+        "env_version": 3,  # 3: catalogue.Entry is a records.Metadata
     }

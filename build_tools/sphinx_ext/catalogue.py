@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from build_tools.records import Metadata
 from build_tools.sphinx_ext.glossary import Glossary, find_terms
 
 SPEECH_FOLDER = "speeches"
@@ -33,25 +34,12 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the book needs to know about one speech without parsing it."""
+@dataclass(frozen=True, kw_only=True)
+class Entry(Metadata):
+    """A speech's record (``records.Metadata``, as its front matter says) and what the book
+    needs to know of its text without parsing it."""
 
     docname: str  #: "speeches/2010-06-06-laodongju-chuangxian"
-    title: str  #: in the file's script
-    script: str = "hans"
-    date: str | None = None
-    speaker: str | None = None
-    place: str | None = None
-    category: str | None = None
-    tags: tuple[str, ...] = ()
-    source_url: str | None = None
-    source_file: str | None = None
-    #: Where a reader finds the original: the publication or site (``source:``, else
-    #: ``publisher:``) and the date it was published there (``published:``).
-    source: str | None = None
-    published: str | None = None
-    incomplete: bool = False
     terms: tuple[str, ...] = ()  #: slugs of the glossary terms that occur in the text
     organisations: tuple[str, ...] = ()  #: slugs of the organisations named in the text
     mentions: tuple[str, ...] = ()  #: the 《》-quoted titles, unescaped, in order
@@ -141,6 +129,7 @@ def read_entry(
         source_file=_text(meta.get("source_file")),
         source=_text(meta.get("source")) or _text(meta.get("publisher")),
         published=_text(meta.get("published")),
+        encoding=_text(meta.get("encoding")),
         incomplete=bool(meta.get("incomplete")),
         terms=find_terms(body_text, glossary.terms, spell),
         organisations=find_terms(body_text, glossary.organisations, spell),

@@ -95,6 +95,12 @@ def to_hans(text: str, script: str, *, dictionary: UserDictionary | None = None)
     )
 
 
+LANGUAGE_NOT_PASSED = (
+    "the {variant} edition is built with language = {language!r}, but Sphinx's messages were "
+    "loaded for another language; pass -D language={language} with -D book_variant={variant}"
+)
+
+
 def _configure(app: Sphinx, config: Config) -> None:
     """Derive every language setting from the edition, so conf.py names it once."""
     for name, choice in dict(config.book_opencc or {}).items():
@@ -126,10 +132,11 @@ def _configure(app: Sphinx, config: Config) -> None:
     if getattr(config, "ogp_site_name", False) is None:
         config.ogp_site_name = config.html_title or how.text(config.project)
     if changed:
-        # Sphinx loads its message catalogue before config-inited; load it again for the
-        # edition's language ("Index", "Search", ...). Themes load theirs later, when the
-        # builder is created, and so get the edition's language already.
-        app._init_i18n()
+        # Sphinx loaded its message catalogue ("Index", "Search", ...) before this event, for
+        # the language conf.py names: pass ``-D language=`` with the edition (the CLI does).
+        logger.info(
+            LANGUAGE_NOT_PASSED.format(variant=variant.name, language=variant.sphinx_language)
+        )
 
 
 def _convert_source(app: Sphinx, docname: str, content: list[str]) -> None:

@@ -15,14 +15,13 @@ from xml.sax.saxutils import escape
 
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
-from sphinx.builders.epub3 import Epub3Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 
 from build_tools.atomic import write_if_changed
 
 
-class _CompiledTemplates(StandaloneHTMLBuilder):
+class CompiledTemplates(StandaloneHTMLBuilder):
     """Templates compiled once and kept beside the doctrees (Jinja's bytecode cache, keyed by
     each template's source): Sphinx compiles the theme's templates again on every run, 0.2 s
     of each HTML and EPUB rebuild."""
@@ -36,20 +35,12 @@ class _CompiledTemplates(StandaloneHTMLBuilder):
             environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
 
-class BookHTMLBuilder(_CompiledTemplates):
+class BookHTMLBuilder(CompiledTemplates):
     """Sphinx's HTML builder without Sphinx's search index: the book's search is Pagefind's
     (``search_pagefind.py``), which makes its own index and search page. Sphinx would
     otherwise write ``searchindex.js`` (3.6 MB at 500 speeches) and its ``search.html``."""
 
     search = False
-
-
-class BookEpub3Builder(_CompiledTemplates, Epub3Builder):
-    """Sphinx's EPUB 3 builder, without the zip it would write last: ``publish/epub.py``
-    packages the folder this builder writes (0.4 s a rebuild at 1,000 speeches)."""
-
-    def build_epub(self) -> None:
-        (self.outdir / f"{self.config.epub_basename}.epub").unlink(missing_ok=True)
 
 
 def _finish(app: Sphinx, exception: Exception | None) -> None:
@@ -121,7 +112,6 @@ def _outputs_to_redo(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup(app: Sphinx) -> None:
     app.add_builder(BookHTMLBuilder, override=True)
-    app.add_builder(BookEpub3Builder, override=True)
     app.connect("env-get-outdated", _note_removed)
     app.connect("env-updated", _outputs_to_redo)
     app.connect("build-finished", _finish)

@@ -136,10 +136,11 @@ def editions(config: Config) -> list[table.Variant]:
 
 def epub_href(config: Config, docname: str, edition_name: str, part: str | None = None) -> str:
     """The EPUB's address from ``docname``: ``../downloads/<slug>-<edition>[-<part>].epub``
-    relative to the edition's root, as the EPUB packager names the files."""
+    relative to the edition's root, named by the EPUB builder's one rule (``epub_name``)."""
+    from build_tools.sphinx_ext.epub_builder import epub_name
+
     up = "../" * docname.count("/")
-    suffix = f"-{part}" if part else ""
-    return f"{up}../downloads/{config.book_slug}-{edition_name}{suffix}.epub"
+    return f"{up}../downloads/{epub_name(config.book_slug, edition_name, part)}"
 
 
 class DownloadLinks(SphinxPostTransform):

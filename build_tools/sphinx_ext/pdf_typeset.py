@@ -50,8 +50,7 @@ class BookMeta:
 
 
 def book_meta(builder: PdfBuilder, variant: Variant) -> BookMeta:
-    from build_tools.publish.epub_dress import book_epoch
-    from build_tools.publish.epub_project import source_date_epoch
+    from build_tools.sphinx_ext.epub_builder import book_epoch
 
     config = builder.config
     spell = edition.spelling(config, builder.env.srcdir).text
@@ -63,12 +62,7 @@ def book_meta(builder: PdfBuilder, variant: Variant) -> BookMeta:
             subtype="pdf-paper",
         )
         paper = "a5"
-    collection = state.collection(builder.env)
-    dates = sorted(e.date for e in collection.entries if e.date) if collection else []
-    dates = [d for d in dates if d[:4].isdigit()]
-    epoch = book_epoch(
-        source_date_epoch(Path(builder.confdir)), (dates[0], dates[-1]) if dates else None
-    )
+    epoch = book_epoch(state.collection(builder.env))
     return BookMeta(
         title=spell(str(config.project)),
         description=spell(str(config.book_description or "")),

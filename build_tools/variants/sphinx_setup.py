@@ -4,7 +4,7 @@ Call :func:`register` from the extension's ``setup(app)``. It adds
 
 - the settings ``variants_corner_quotes`` (default True: zh-TW and zh-HK use 「」『』, and
   zh-Hans of a Traditional source uses “”), ``variants_vertical_writing`` (default False,
-  see :mod:`build_tools.variants.vertical`);
+  Traditional editions' EPUBs set vertically: :mod:`build_tools.sphinx_ext.epub_builder`);
 - the role ``{nocvt}`…` `` and the directive ```` ```{nocvt} ```` for text that no edition
   converts (a quotation that must stay in its original script, a name OpenCC gets wrong):
   the converter leaves them alone, and here they render as their plain content.

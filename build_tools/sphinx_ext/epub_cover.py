@@ -13,12 +13,14 @@ the clock or the machine, and text is laid out with Pillow's basic engine (no li
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from build_tools.atomic import stamp
 from build_tools.errors import BuildError
 
 WIDTH, HEIGHT = 1600, 2560  #: the size the big e-book shops ask for (1:1.6)
@@ -228,3 +230,24 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+def cached_cover(
+    title: str, subtitle: str, date_range: str, *, traditional: bool, cache: Path
+) -> bytes:
+    """The PNG ``make_cover`` draws for this text in the edition's font, kept in ``cache``
+    under a digest of the text, the font file and this module: drawing takes 0.07 s a book,
+    and a rebuild draws the same covers again. Raises ``BuildError`` as ``make_cover`` does."""
+    text = title + subtitle + date_range
+    font = find_cjk_font(traditional=traditional, text=text)
+    if font is None:
+        raise BuildError(NO_CJK_FONT)
+    key = hashlib.sha256(
+        "\0".join((title, subtitle, date_range, str(font), str(stamp(font.path)))).encode()
+        + Path(__file__).read_bytes()
+    ).hexdigest()
+    path = cache / f"{key}.png"
+    if not path.is_file():
+        make_cover(title, subtitle, date_range, out=path.with_suffix(".partial"), font=font)
+        path.with_suffix(".partial").replace(path)
+    return path.read_bytes()
