@@ -108,6 +108,8 @@ NUMBERED = re.compile(
 MARKDOWN_TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
 # Any Markdown heading opening the text, when nothing comes before it: the title too.
 MARKDOWN_ANY_TITLE = re.compile(r"^#{1,3}[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
+# A footnote mark ending a title line: 统计公报[1].
+NOTE_MARK = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕)$")
 # Spaces between single characters of a title set letter-spaced: 政 府 工 作 报 告.
 LETTER_SPACING = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$))")
 #: A blog post's own preamble may run this many lines before the speech's heading.
@@ -360,7 +362,7 @@ def read_head(
     elif not known_title and (
         _same(line, fallback_title) or (len(filled) > 1 and looks_like_title(line))
     ):
-        found["title"] = LETTER_SPACING.sub("", line)
+        found["title"] = NOTE_MARK.sub("", LETTER_SPACING.sub("", line))
         out[first] = ""
     elif not known_title and fallback_title:
         found["title"] = fallback_title
