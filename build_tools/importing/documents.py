@@ -18,6 +18,8 @@ NO_HTML_TEXT = "the page has no text outside scripts, menus and footers"
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # A <title> commonly appends the site name after a separator: keep the part before it.
 TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s-\s|\s—\s|——)\s*")
+# A footnote mark a page's heading carries: 统计公报[1].
+NOTE_MARK = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕)$")
 # Elements that hold the article on most sites: <article>, <main>, or id/class naming it.
 MAIN_HINT = re.compile(
     r"(?:^|[\s_-])(?:article|content|main|text|detail|zoom|trs_editor|post|entry)", re.I
@@ -282,5 +284,5 @@ def read_html(text: str) -> Page:
         raise InputError(NO_HTML_TEXT)
     title = own_title if own_title and (not title or title.startswith("<")) else title
     if title:
-        title = TITLE_SEPARATOR.split(title)[0].strip() or None
+        title = NOTE_MARK.sub("", TITLE_SEPARATOR.split(title)[0]).strip() or None
     return Page(body, title, date)

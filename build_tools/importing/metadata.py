@@ -108,6 +108,8 @@ NUMBERED = re.compile(
 MARKDOWN_TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
 # Any Markdown heading opening the text, when nothing comes before it: the title too.
 MARKDOWN_ANY_TITLE = re.compile(r"^#{1,3}[ \t]+(?P<title>.+?)(?:[ \t]+#+)?$")
+# A footnote mark ending a title line: 统计公报[1].
+NOTE_MARK = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕)$")
 # Spaces between single characters of a title set letter-spaced: 政 府 工 作 报 告.
 LETTER_SPACING = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$))")
 #: A blog post's own preamble may run this many lines before the speech's heading.
@@ -122,6 +124,8 @@ PREAMBLE_SPEAKER = re.compile(
 THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 # A language tag ending a file name: .zh-en, .zh_CN, .en.
 LANGUAGE_TAG = re.compile(r"\.(?:zh|en|cn)(?:[-_][A-Za-z]{2,4})*$", re.IGNORECASE)
+# A year standing apart in a file name: _2024, 2024-, " 2024".
+STEM_YEAR = re.compile(r"(?:^|[-_ .])((?:19|20)\d{2})(?:$|[-_ .])")
 # File names often read "author-title" or "2010-06-06-title".
 STEM_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[-_ ]+(?P<rest>.+)$")
 STEM_AUTHOR = re.compile(both_scripts(rf"^(?P<name>{_NAME})[-_—－](?P<rest>.+)$"))
@@ -358,7 +362,7 @@ def read_head(
     elif not known_title and (
         _same(line, fallback_title) or (len(filled) > 1 and looks_like_title(line))
     ):
-        found["title"] = LETTER_SPACING.sub("", line)
+        found["title"] = NOTE_MARK.sub("", LETTER_SPACING.sub("", line))
         out[first] = ""
     elif not known_title and fallback_title:
         found["title"] = fallback_title
@@ -443,6 +447,8 @@ def stem_fields(stem: str) -> dict[str, str]:
         stem = match["rest"]
     if re.fullmatch(r"(?:19|20)\d{2}", stem.strip()):
         found["date"] = stem.strip()  # a file named only by its year: 2016.txt
+    elif match := STEM_YEAR.search(stem):
+        found["year"] = match[1]  # Report_on_the_Work_of_the_Government_2024: a last resort
     if (match := STEM_AUTHOR.match(stem)) and len(match["rest"].strip()) >= 2:
         found["speaker"] = match["name"]
         stem = match["rest"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,8 @@ HOW_TO_FIX = (
     "    speaker: 王正谱\n\nand run the import again: a sidecar wins over everything found in "
     "the file. For a member of an archive, put x.yml beside x.docx inside the archive."
 )
-LONG_SPEECH = 3000  #: characters; a longer speech with no heading is worth a look
+# A Han character: a file name holding one was named by a person, not by a system.
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,17 @@ def speech_row(status: str, origin: str, page: str, speech: Speech) -> Row:
     values = tuple(str(getattr(meta, name) or "") for name in FIELDS)
     notes: list[str] = []
     for name, value in zip(FIELDS[:3], values[:3], strict=True):
+        source = origins.get(name)
         if not value or value == "untitled":
             notes.append(f"{name} missing")
-        elif (source := origins.get(name)) in GUESSES:
+        elif source == "file name" and HAN.search(value):
+            continue  # a Chinese file name was given by a person: 鲁迅-读书杂谈.txt
+        elif source in GUESSES:
             notes.append(f"{name} {GUESSES[source]}")
     if meta.date and meta.date.startswith("--"):
         notes.append("date has no year")
     if meta.incomplete:
         notes.append("the text stops mid-sentence (incomplete)")
-    length = sum(len(getattr(block, "text", "")) for block in speech.blocks)
-    if not speech.headings and length > LONG_SPEECH:
-        notes.append("no outline headings found in a long speech")
     notes += [w.partition(": ")[2] for w in speech.warnings if "incomplete" not in w]
     return Row(
         status,
