@@ -79,14 +79,13 @@ def book_meta(builder: PdfBuilder, variant: Variant) -> BookMeta:
 
 def main_file(builder: PdfBuilder, book: Book, meta: BookMeta) -> str:
     """The Typst file that sets ``book``: the design's ``book`` function and its documents."""
-    from build_tools.publish.epub_dress import format_date_range
+    from build_tools.sphinx_ext.epub_builder import date_range
 
     collection = state.collection(builder.env)
     spell = edition.spelling(builder.config, builder.env.srcdir).text
     entries = [collection.by_docname[d] for d, _ in book.docs if d in collection.by_docname]
     speakers = _unique(spell(e.speaker, e.script) for e in entries if e.speaker)
     categories = _unique(spell(e.category, e.script) for e in entries if e.category)
-    dates = sorted(e.date for e in entries if e.date and e.date[:4].isdigit())
     part_title = None
     if book.part is not None:
         title = builder.env.titles.get(book.part.docname)
@@ -99,7 +98,7 @@ def main_file(builder: PdfBuilder, book: Book, meta: BookMeta) -> str:
         "rights": typst_string(meta.rights),
         "edition-label": typst_string(meta.edition_label),
         "version": typst_string(meta.version),
-        "dates": typst_string(format_date_range((dates[0], dates[-1]) if dates else None)),
+        "dates": typst_string(date_range(collection, tuple(d for d, _ in book.docs))),
         "contents-title": typst_string(meta.contents_title),
         "lang": '"zh"',
         "region": typst_string(meta.region),
