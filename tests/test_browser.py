@@ -22,6 +22,8 @@ import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from build_tools.variants import table
+
 EDITIONS = ("zh-Hans", "zh-Hant")
 #: Every edition the table has: built too, for the checks of words, script and width.
 ALL_EDITIONS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK")
@@ -59,6 +61,8 @@ def site(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         # catalogue of a process's first language for its later builds.
         args = ["-q", "-b", "html", "-W", "--keep-going", "-d", str(work / "doctrees" / edition)]
         args += ["-D", f"book_variant={edition}", "-D", f"book_editions={','.join(ALL_EDITIONS)}"]
+        # Sphinx loads its messages before extensions run: the language goes with the edition.
+        args += ["-D", f"language={table.get(edition).sphinx_language}"]
         command = [
             sys.executable,
             "-m",

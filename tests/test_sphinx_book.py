@@ -364,8 +364,10 @@ def test_themes_are_tags_and_the_key_terms_speeches_share() -> None:
 
     glossary = Glossary(terms=(Term("文学革命", "wenxue-geming"), Term("白话", "baihua")))
     entries = (
-        Entry("speeches/a", "甲", date="1927", tags=("青年",), terms=("wenxue-geming",)),
-        Entry("speeches/b", "乙", date="1928", terms=("wenxue-geming", "baihua")),
+        Entry(
+            docname="speeches/a", title="甲", date="1927", tags=("青年",), terms=("wenxue-geming",)
+        ),
+        Entry(docname="speeches/b", title="乙", date="1928", terms=("wenxue-geming", "baihua")),
         Entry("speeches/c", "丙", date="1929"),
     )
     themes = render_pages(Collection(entries, glossary))["tags.md"]

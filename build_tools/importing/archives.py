@@ -70,11 +70,15 @@ def is_docx(data: bytes) -> bool:
 
 def _name_codec(archive: zipfile.ZipFile) -> str | None:
     """The codec of the names not flagged UTF-8: the first of NAME_CODECS decoding them all.
-    zipfile decodes such names as cp437; encoding back to cp437 gives the original bytes."""
+    zipfile decodes such names as cp437; encoding back to cp437 gives the original bytes.
+    Names that a Unicode path extra field gives (newer zipfiles read it, 3.13's does: ``filename``
+    then differs from ``orig_filename``) are right already."""
     raw = [
-        info.filename.encode("cp437")
+        info.orig_filename.encode("cp437")
         for info in archive.infolist()
-        if not info.flag_bits & UTF8_FLAG and not info.filename.isascii()
+        if not info.flag_bits & UTF8_FLAG
+        and not info.orig_filename.isascii()
+        and info.filename == info.orig_filename
     ]
     if not raw:
         return None

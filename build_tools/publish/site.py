@@ -145,7 +145,7 @@ def _entry(source: Path, docname: str) -> Entry:
             if text.startswith("---") and "\n---" not in text[3:]:
                 text += file.read()
     except OSError:
-        return Entry(docname, docname.rpartition("/")[2])
+        return Entry(docname=docname, title=docname.rpartition("/")[2])
     meta, _, _ = split_front_matter(text)
 
     def field(name: str) -> str | None:
@@ -155,8 +155,8 @@ def _entry(source: Path, docname: str) -> Entry:
         return " ".join(str(value).split()) or None
 
     return Entry(
-        docname,
-        field("title") or docname.rpartition("/")[2],
+        docname=docname,
+        title=field("title") or docname.rpartition("/")[2],
         script=field("script") or "hans",
         date=field("date"),
         speaker=field("speaker"),
