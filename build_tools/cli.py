@@ -200,9 +200,10 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--builder",
         dest="builders",
-        choices=("html", "epub", "pdf", "all"),
+        type=_builder_list,
         default="all",
-        help="what to build (default: all)",
+        help="what to build: html, epub, pdf or all, or several comma-separated "
+        "(html,epub); default: all",
     )
     parser.add_argument("-j", "--jobs", type=int, default=0, help="parallel editions (0: cores)")
     parser.add_argument(
@@ -215,15 +216,30 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_run_build)
 
 
+BUILDERS = ("html", "epub", "pdf", "all")
+
+
+def _builder_list(value: str) -> frozenset[str]:
+    """``html,epub`` → {"html", "epub"}; an unknown name is a usage error."""
+    names = frozenset(v.strip() for v in value.split(",") if v.strip())
+    unknown = names - set(BUILDERS)
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown builder {', '.join(map(repr, sorted(unknown) or [value]))}; "
+            f"known: {', '.join(BUILDERS)}"
+        )
+    return names
+
+
 def _run_build(args: argparse.Namespace) -> int:
     from build_tools.publish.build import BuildPlan, build
 
     plan = BuildPlan(
         root=args.root.resolve(),
         variants=tuple(table.get(n) for n in args.variants),
-        html=args.builders in ("html", "all"),
-        epub=args.builders in ("epub", "all"),
-        pdf=args.builders in ("pdf", "all"),
+        html=bool({"html", "all"} & args.builders),
+        epub=bool({"epub", "all"} & args.builders),
+        pdf=bool({"pdf", "all"} & args.builders),
         jobs=args.jobs or os.cpu_count() or 1,
         strict=args.strict,
         sphinx_opts=tuple(args.sphinx_opts.split()),

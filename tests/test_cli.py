@@ -37,6 +37,21 @@ def test_unknown_edition_is_a_usage_error() -> None:
     )
 
 
+def test_unknown_builder_is_a_usage_error() -> None:
+    result = run("build", "--builder", "html,docx")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "error: argument --builder: unknown builder 'docx'; known: html, epub, pdf, all\n"
+    )
+
+
+def test_builders_are_named_together() -> None:
+    from build_tools.cli import _builder_list
+
+    assert _builder_list("html,epub") == {"html", "epub"}
+    assert _builder_list("all") == {"all"}
+
+
 def test_missing_raw_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--root", str(tmp_path), "import", "--raw", "nowhere", "--no-progress"])
     assert code == 2
