@@ -368,7 +368,7 @@ def test_themes_are_tags_and_the_key_terms_speeches_share() -> None:
             docname="speeches/a", title="甲", date="1927", tags=("青年",), terms=("wenxue-geming",)
         ),
         Entry(docname="speeches/b", title="乙", date="1928", terms=("wenxue-geming", "baihua")),
-        Entry("speeches/c", "丙", date="1929"),
+        Entry(docname="speeches/c", title="丙", date="1929"),
     )
     themes = render_pages(Collection(entries, glossary))["tags.md"]
     headings = re.findall(r"^\((\S+)\)=\n## (.+)$", themes, flags=re.MULTILINE)
