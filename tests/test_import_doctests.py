@@ -11,11 +11,15 @@ import pytest
 
 import build_tools.importing as importing
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(importing.__path__))
+#: The importer's modules, and the shared rules it uses (slugs).
+MODULES = [
+    *sorted(f"build_tools.importing.{m.name}" for m in pkgutil.iter_modules(importing.__path__)),
+    "build_tools.slugs",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name: str) -> None:
-    module = importlib.import_module(f"build_tools.importing.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

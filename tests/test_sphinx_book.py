@@ -137,7 +137,7 @@ def test_speech_opens_with_its_metadata(hans: Built) -> None:
     assert hrefs == [
         "../_collection/years.html#year-2010",
         "https://www.wenmi123.com/article/167094.html",
-        "../_collection/categories.html#category-dongyuanjianghua",
+        "../_collection/categories.html#category-dongyuan-jianghua",
         "../_collection/tags.html#tag-dangjian",
         "../_collection/tags.html#tag-chuangxianzhengyou",
     ]

@@ -80,5 +80,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 3,  # 3: catalogue.Entry is a records.Metadata
+        "env_version": 4,  # 4: one slug rule (slugs.slug) for names kept in the env
     }
