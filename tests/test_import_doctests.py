@@ -11,10 +11,11 @@ import pytest
 
 import build_tools.importing as importing
 
-#: The importer's modules, and the shared rules it uses (slugs).
+#: The importer's modules, and the shared rules it uses (slugs, Han characters).
 MODULES = [
     *sorted(f"build_tools.importing.{m.name}" for m in pkgutil.iter_modules(importing.__path__)),
     "build_tools.slugs",
+    "build_tools.han",
 ]
 
 
