@@ -17,8 +17,8 @@ from build_tools.sphinx_ext.catalogue import (
     slugs_for,
 )
 from build_tools.sphinx_ext.collection import RELATED_MAX, Collection
+from build_tools.sphinx_ext.collection_pages import escape, render_pages
 from build_tools.sphinx_ext.glossary import Glossary, Term, first_occurrences, load_glossary
-from build_tools.sphinx_ext.pages import escape, render_pages
 
 GLOSSARY = Glossary(
     terms=(Term("科学发展观", "kexue-fazhanguan"), Term("创先争优", "chuangxian-zhengyou")),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools.han import IS_HAN
-from build_tools.importing.state import write_atomic
+from build_tools.importing.import_state import write_atomic
 from build_tools.records import Speech
 
 MARKDOWN_NAME = "import-report.md"

@@ -183,7 +183,7 @@ def format_date(date: str | None) -> str:
     return text if year else f"{text}（年份不详）"
 
 
-#: name → slug, for this process; ``state`` keeps it with the environment between builds, so
+#: name → slug, for this process; ``book_state`` keeps it with the environment between builds, so
 #: that a rebuild need not load jieba's and pypinyin's dictionaries (about a second) for names
 #: it has seen.
 SLUGS: dict[str, str] = {}

@@ -39,7 +39,7 @@ from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
 from build_tools.han import SCRIPT_HAN
-from build_tools.sphinx_ext import edition, search_bundle, state
+from build_tools.sphinx_ext import book_state, edition, search_bundle
 from build_tools.sphinx_ext.catalogue import format_date
 from build_tools.variants import convert, table
 from build_tools.variants.dictionary import EMPTY
@@ -156,7 +156,7 @@ def _record(app: Sphinx, pagename: str, context: dict[str, Any]) -> Record | Non
         return None
     heading = next((text for tag, text in blocks if tag == "h1"), None)
     title = heading or re.sub(r"<[^>]+>", "", html.unescape(str(context.get("title") or "")))
-    collection = state.collection(app.env)
+    collection = book_state.collection(app.env)
     entry = collection.by_docname.get(pagename) if collection else None
     if entry is None:
         return Record(title, tuple(blocks))
