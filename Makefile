@@ -84,7 +84,7 @@ test: test-deps ## run the whole test suite (EPUBCheck, browser and build tests 
 
 .PHONY: bench
 bench: $(INSTALLED) ## time scaled collections (100, 1,000, 5,000 speeches); writes _build/bench/
-	$(VENV_PYTHON) -m build_tools.bench
+	PYTHONPATH=tests $(VENV_PYTHON) -m bench.book_bench
 
 .PHONY: lint
 lint: $(INSTALLED) ## ruff check and format check

@@ -95,7 +95,7 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from build_tools.importing.collection import import_collection
+    from build_tools.importing.batch import import_collection
 
     if args.evaluate is not None:
         from build_tools.importing.evaluate import run_evaluation

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 from xml.etree import ElementTree
 
-from build_tools.bench import SERIES, Result, make_collection, plot_svg, report_markdown
+from bench.book_bench import SERIES, Result, make_collection, plot_svg, report_markdown
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -296,7 +296,7 @@ def simplified_only() -> frozenset[str]:
     them, and its character table never keeps them (干 may stay 干 in Traditional text, and
     Taiwan writes 群 where OpenCC's standard has 羣; 个 is never Traditional)."""
     from build_tools.variants import backend
-    from build_tools.variants.report import candidates
+    from build_tools.variants.ambiguity_report import candidates
 
     configs = [backend.converter(c) for c in ("s2t", "s2tw", "s2hk")]
     keeps_itself = {c for c, ways in candidates()["hans"].items() if c in ways}

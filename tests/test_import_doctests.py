@@ -11,11 +11,16 @@ import pytest
 
 import build_tools.importing as importing
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(importing.__path__))
+#: The importer's modules, and the shared rules it uses (slugs, Han characters).
+MODULES = [
+    *sorted(f"build_tools.importing.{m.name}" for m in pkgutil.iter_modules(importing.__path__)),
+    "build_tools.slugs",
+    "build_tools.han",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name: str) -> None:
-    module = importlib.import_module(f"build_tools.importing.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

@@ -177,7 +177,7 @@ def _state(bundle: Path) -> dict[str, object]:
 
 
 def test_bench_reports_the_search_costs() -> None:
-    from build_tools.bench import SEARCH_QUERIES, SearchResult, search_markdown
+    from bench.book_bench import SEARCH_QUERIES, SearchResult, search_markdown
 
     kb = {q: {"total": 200.0 + i, "data": 80.0 + i} for i, q in enumerate(SEARCH_QUERIES)}
     rows = search_markdown([SearchResult(500, 5.6, 2.8, kb), SearchResult(10)]).splitlines()

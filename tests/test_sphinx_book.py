@@ -137,7 +137,7 @@ def test_speech_opens_with_its_metadata(hans: Built) -> None:
     assert hrefs == [
         "../_collection/years.html#year-2010",
         "https://www.wenmi123.com/article/167094.html",
-        "../_collection/categories.html#category-dongyuanjianghua",
+        "../_collection/categories.html#category-dongyuan-jianghua",
         "../_collection/tags.html#tag-dangjian",
         "../_collection/tags.html#tag-chuangxianzhengyou",
     ]
@@ -359,8 +359,8 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
 def test_themes_are_tags_and_the_key_terms_speeches_share() -> None:
     from build_tools.sphinx_ext.catalogue import Entry
     from build_tools.sphinx_ext.collection import Collection
+    from build_tools.sphinx_ext.collection_pages import render_pages
     from build_tools.sphinx_ext.glossary import Glossary, Term
-    from build_tools.sphinx_ext.pages import render_pages
 
     glossary = Glossary(terms=(Term("文学革命", "wenxue-geming"), Term("白话", "baihua")))
     entries = (

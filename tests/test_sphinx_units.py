@@ -17,8 +17,8 @@ from build_tools.sphinx_ext.catalogue import (
     slugs_for,
 )
 from build_tools.sphinx_ext.collection import RELATED_MAX, Collection
+from build_tools.sphinx_ext.collection_pages import escape, render_pages
 from build_tools.sphinx_ext.glossary import Glossary, Term, first_occurrences, load_glossary
-from build_tools.sphinx_ext.pages import escape, render_pages
 
 GLOSSARY = Glossary(
     terms=(Term("科学发展观", "kexue-fazhanguan"), Term("创先争优", "chuangxian-zhengyou")),
@@ -33,7 +33,7 @@ def same(text: str, script: str) -> str:
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("李克强", "likeqiang"), ("动员讲话", "dongyuanjianghua"), ("G20 峰会", "g20-fenghui"),
+    [("李克强", "likeqiang"), ("动员讲话", "dongyuan-jianghua"), ("G20 峰会", "g20-fenghui"),
      ("Ibsen", "ibsen"), ("？！", "x")],
 )  # fmt: skip
 def test_slugify(name: str, slug: str) -> None:

@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 
 from build_tools.errors import InputError
+from build_tools.han import IS_HAN
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BROKEN_TMX = "not a readable TMX translation memory ({problem}); check that it is well-formed XML"
 NO_CHINESE = "the translation memory holds no Chinese segments (xml:lang zh…); nothing to import"
 # A Han character, in either script.
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A Latin word of two letters or more.
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 #: Interleaved text is split only when each language holds at least this share of the lines;
@@ -52,7 +52,7 @@ def read_tmx(data: bytes) -> Memory:
             if not text:
                 continue
             lang = _lang(variant)
-            if lang.startswith("zh") or (not lang and HAN.search(text)):
+            if lang.startswith("zh") or (not lang and IS_HAN.search(text)):
                 chinese.append(text)
             else:
                 other.append(text)
@@ -67,7 +67,7 @@ def is_foreign(line: str) -> bool:
     >>> is_foreign("Report on the Work of the Government"), is_foreign("政府工作报告 2023")
     (True, False)
     """
-    return not HAN.search(line) and len(LATIN_WORD.findall(line)) >= 2
+    return not IS_HAN.search(line) and len(LATIN_WORD.findall(line)) >= 2
 
 
 def split_interleaved(text: str) -> tuple[str, tuple[str, ...]]:
@@ -83,7 +83,7 @@ def split_interleaved(text: str) -> tuple[str, tuple[str, ...]]:
     filled = [line for line in lines if line.strip()]
     foreign = [is_foreign(line) for line in lines]
     count = sum(foreign)
-    chinese = sum(1 for line in filled if HAN.search(line))
+    chinese = sum(1 for line in filled if IS_HAN.search(line))
     if not filled or count < SHARE * len(filled) or chinese < SHARE * len(filled):
         return text, ()
     kept = ["" if is_other else line for line, is_other in zip(lines, foreign, strict=True)]

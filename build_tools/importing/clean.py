@@ -7,6 +7,8 @@ import html
 import re
 from collections.abc import Callable
 
+from build_tools.han import HAN, IS_HAN
+
 Rule = Callable[[str], str]
 
 BOM = "\ufeff"  # also ZERO WIDTH NO-BREAK SPACE in the middle of a text
@@ -31,11 +33,10 @@ FOOTNOTE_CLOSE = "\ufdd1"
 #: Characters that make a neighbour "Chinese": Han, kana, CJK and full-width punctuation,
 #: curly quotes, ellipsis, em dash, middle dot, and the end of a footnote reference.
 CJK = (
-    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019"
+    f"{HAN}\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
+    "\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019"
     f"{EM_DASH}{ELLIPSIS}\u00b7{FOOTNOTE_CLOSE}"
 )
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = (
     "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
     f"\u201c\u201d\u2018\u2019{ELLIPSIS}{EM_DASH}"
@@ -263,7 +264,6 @@ def tighten_spaces(text: str) -> str:
 # Chinese punctuation carries its own spacing; a space between it and a Han character is a
 # typing slip. Spaces between Han characters and Latin words are kept.
 SPACE_RUN = re.compile(" +")
-IS_HAN = re.compile(f"[{HAN}]")
 IS_CJK_PUNCTUATION = re.compile(f"[{CJK_PUNCTUATION}]")
 
 

@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from build_tools.errors import InputError
+from build_tools.han import IS_HAN
 
 EMPTY = "the file is empty; there is nothing to import"
 ONLY_WHITESPACE = "the file holds only whitespace; there is nothing to import"
@@ -82,8 +83,6 @@ LEGACY_FAMILIES: tuple[tuple[str, ...], ...] = (
 #: real text scores above 0.95, GBK read as Big5 (or the reverse) around 0.3.
 PLAUSIBLE = 0.75
 SAMPLE_CHARS = 200_000
-# Han ideographs of the basic block and extension A: enough to judge a decoding.
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # C0 and C1 control characters other than tab, newline, form feed and carriage return.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -104,7 +103,7 @@ def common_hanzi() -> frozenset[str]:
 
 def plausibility(text: str) -> tuple[float, int]:
     """The share of common characters among the Han characters of a sample, and their number."""
-    han = HAN.findall(text[:SAMPLE_CHARS])
+    han = IS_HAN.findall(text[:SAMPLE_CHARS])
     if not han:
         return 1.0, 0
     common = common_hanzi()

@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from build_tools import han
 from build_tools.errors import InputError
 
 BROKEN_DOCX = "not a readable .docx ({problem}); open it in a word processor and save it again"
@@ -243,10 +244,6 @@ class Page:
 RECALL_MARGIN = 1.15
 
 
-def _han_count(text: str) -> int:
-    return sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
-
-
 def _own_reading(text: str) -> tuple[str, str | None]:
     parser = _TextExtractor()
     parser.feed(text)
@@ -278,7 +275,7 @@ def read_html(text: str) -> Page:
     body = getattr(extracted, "text", None) or ""
     title = getattr(extracted, "title", None) or None
     date = getattr(extracted, "date", None) or None
-    if not body.strip() or _han_count(own) > RECALL_MARGIN * _han_count(body):
+    if not body.strip() or han.count(own) > RECALL_MARGIN * han.count(body):
         body = own
     if not body.strip():
         raise InputError(NO_HTML_TEXT)

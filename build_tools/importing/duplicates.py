@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from build_tools.han import HAN
 from build_tools.importing.script import to_simplified
 from build_tools.records import Heading, Speech
 
@@ -16,7 +17,7 @@ SIMILAR = 0.8  #: share of the shorter text's sentences found in the other
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 # Everything but Han characters, letters and digits: punctuation and spacing differ between
 # editions of one text and say nothing about its identity.
-NOT_WORD = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9\n]+")
+NOT_WORD = re.compile(f"[^{HAN}A-Za-z0-9\n]+")
 
 
 def sentences(speech: Speech) -> frozenset[str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from build_tools.han import HAN
 from build_tools.importing.clean import FOOTNOTE_CLOSE, FOOTNOTE_OPEN
 from build_tools.importing.script import both_scripts
 from build_tools.records import Footnote
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # A marker may follow a word, a letter, or a closing quote or bracket (“整理国故”3).
-_BEFORE = "(?<=[\u3400-\u9fffA-Za-z”’」』》）)\\]])"
+_BEFORE = f"(?<=[{HAN}A-Za-z”’」』》）)\\]])"
 # …and must not be part of a number or a quantity: 4月, 2.6万亿, 50%, 第60页.
 _NOT_QUANTITY = (
     r"(?![\d.．%‰])(?!\s*(?:[年月日号时分秒万亿千百十元角个项家次倍岁名位条台辆人份户所座架艘吨米"

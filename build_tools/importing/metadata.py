@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from build_tools.han import HAN
 from build_tools.importing.dates import ANY_DATE, normalise_date, parse_date, relative_date
 from build_tools.importing.script import both_scripts
 from build_tools.importing.speakers import (
@@ -34,7 +35,6 @@ SURNAMES = (
     "桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝蔺胥"
     "习栗洪赖冼凤伏辜鄢练匡邸暴竺揭牧晁郜厉谈刚鞠尉贡聂丰印粟隆"
 )
-HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _NAME = rf"(?:{'|'.join(COMPOUND_SURNAMES)})[{HAN}]{{1,2}}|[{SURNAMES}][{HAN}]{{1,2}}"
 # A name line under a title: 李克强, 北京市市长 殷勇, 作者：梁启超. A role, if any, is set off
 # by spaces: without them a role cannot be told from the name.

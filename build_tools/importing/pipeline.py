@@ -27,7 +27,7 @@ from build_tools.importing.metadata import (
     read_head,
     stem_fields,
 )
-from build_tools.importing.pages import page_name
+from build_tools.importing.page_names import page_name
 from build_tools.importing.read import is_markdown
 from build_tools.importing.render import render
 from build_tools.importing.script import detect_script

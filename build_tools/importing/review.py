@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.importing.state import write_atomic
+from build_tools.han import IS_HAN
+from build_tools.importing.import_state import write_atomic
 from build_tools.records import Speech
 
 MARKDOWN_NAME = "import-report.md"
@@ -33,8 +33,6 @@ HOW_TO_FIX = (
     "    speaker: 王正谱\n\nand run the import again: a sidecar wins over everything found in "
     "the file. For a member of an archive, put x.yml beside x.docx inside the archive."
 )
-# A Han character: a file name holding one was named by a person, not by a system.
-HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def speech_row(status: str, origin: str, page: str, speech: Speech) -> Row:
         source = origins.get(name)
         if not value or value == "untitled":
             notes.append(f"{name} missing")
-        elif source == "file name" and HAN.search(value):
+        elif source == "file name" and IS_HAN.search(value):
             continue  # a Chinese file name was given by a person: 鲁迅-读书杂谈.txt
         elif source in GUESSES:
             notes.append(f"{name} {GUESSES[source]}")

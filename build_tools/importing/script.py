@@ -7,10 +7,10 @@ from functools import cache
 
 import opencc
 
+from build_tools.han import IS_HAN
+
 #: How much of a text is enough to tell its script; conversion is linear but not free.
 SAMPLE_CHARS = 20_000
-# One Han ideograph (basic block); the only characters whose script can differ.
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @cache
@@ -84,7 +84,7 @@ def both_scripts(pattern: str) -> str:
         elif char == "]" and in_class:
             in_class = False
             out.append(char)
-        elif HAN.fullmatch(char) and len(forms := _variants(char)) > 1:
+        elif IS_HAN.fullmatch(char) and len(forms := _variants(char)) > 1:
             out.append(forms if in_class else f"[{forms}]")
         else:
             out.append(char)

@@ -8,14 +8,14 @@ import logging
 import re
 from functools import cache
 
+from build_tools.han import HAN
 from build_tools.importing.script import both_scripts, to_simplified
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # Offices a speaker line names before the person: 省长, 市委书记, 主席, 总理, 校长, 行政长官…
 # The last characters of the role, so that any organisation may come before them.
 OFFICE_END = re.compile(
     both_scripts(
-        r"(?:行政长官|董事长|秘书长|[\u4e00-\u9fff]长|书记|主席|总理|主任|委员|总统|总裁|"
+        rf"(?:行政长官|董事长|秘书长|[{HAN}]长|书记|主席|总理|主任|委员|总统|总裁|"
         r"代表|院士|教授|首相|特首|议员|大使|领事|理事|主持人|老师|经理|法官|律师|司长|"
         r"部长|会长|校长|院长|专员|首长)$"
     )

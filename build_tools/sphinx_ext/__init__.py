@@ -6,7 +6,7 @@ Registers (see each module's docstring):
   ``book_slug``, ``book_description``, ``book_glossary``, ``book_site_url``;
 * ``edition``: language settings at ``config-inited``, conversion at ``source-read``,
   ``<html lang>``;
-* ``state``: at ``builder-inited`` the collection is scanned and ``source/_collection/``
+* ``book_state``: at ``builder-inited`` the collection is scanned and ``source/_collection/``
   written; ``env-get-outdated`` re-reads pages whose generated content changed;
 * ``speech``: the transform that adds metadata, cross-links and related speeches;
 * ``landing``: the ``book-landing`` directive and its download links;
@@ -27,6 +27,7 @@ from sphinx.config import Config
 
 from build_tools import __version__
 from build_tools.sphinx_ext import (
+    book_state,
     edition,
     epub_builder,
     incremental,
@@ -35,7 +36,6 @@ from build_tools.sphinx_ext import (
     pdf_builder,
     search_pagefind,
     speech,
-    state,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -68,7 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("book.css")
     app.connect("builder-inited", _add_site_files)
     edition.setup(app)
-    state.setup(app)
+    book_state.setup(app)
     app.add_transform(speech.SpeechPage)
     landing.setup(app)
     navigation.setup(app)
@@ -80,5 +80,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 3,  # 3: catalogue.Entry is a records.Metadata
+        "env_version": 4,  # 4: one slug rule (slugs.slug) for names kept in the env
     }

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from build_tools.records import Metadata
+from build_tools.slugs import slug as pinyin_slug
 from build_tools.sphinx_ext.glossary import Glossary, find_terms
 
 SPEECH_FOLDER = "speeches"
@@ -30,8 +31,6 @@ DATE = re.compile(r"^(?:(\d{4})|-(?=-))(?:-(\d{2}))?(?:-(\d{2}))?$")
 UNDATED = "undated"
 #: libyaml's safe loader when PyYAML was built with it (several times faster).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-#: A run of Han characters (the CJK blocks that carry Hanyu Pinyin readings).
-HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,34 +183,22 @@ def format_date(date: str | None) -> str:
     return text if year else f"{text}（年份不详）"
 
 
-#: name → slug, for this process; ``state`` keeps it with the environment between builds, so
-#: that a rebuild need not load pypinyin's dictionaries (0.25 s) for names it has seen.
+#: name → slug, for this process; ``book_state`` keeps it with the environment between builds, so
+#: that a rebuild need not load jieba's and pypinyin's dictionaries (about a second) for names
+#: it has seen.
 SLUGS: dict[str, str] = {}
 
 
 def slugify(text: str) -> str:
-    """An ASCII anchor from a name: Hanyu Pinyin syllables run together, other words kept.
+    """``slugs.slug`` of a name (``x`` when it has no letters), kept in ``SLUGS``.
 
     >>> slugify("李克强"), slugify("动员讲话"), slugify("G20 峰会")
-    ('likeqiang', 'dongyuanjianghua', 'g20-fenghui')
+    ('likeqiang', 'dongyuan-jianghua', 'g20-fenghui')
     """
-    slug = SLUGS.get(text)
-    if slug is None:
-        slug = SLUGS[text] = _slugify(text)
-    return slug
-
-
-def _slugify(text: str) -> str:
-    from pypinyin import lazy_pinyin  # loaded on first use: its dictionaries take 0.25 s
-
-    pieces = []
-    for run in HAN_RUN.split(text):
-        if HAN_RUN.fullmatch(run):
-            pieces.append("".join(lazy_pinyin(run)))
-        else:
-            pieces.append(re.sub(r"[^a-z0-9]+", "-", run.lower()))
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(pieces).lower()).strip("-")
-    return slug[:40].strip("-") or "x"
+    result = SLUGS.get(text)
+    if result is None:
+        result = SLUGS[text] = pinyin_slug(text, fallback="x")
+    return result
 
 
 def slugs_for(names: Iterable[str]) -> dict[str, str]:

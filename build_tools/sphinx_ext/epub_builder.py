@@ -4,7 +4,7 @@
 container, package document, navigation, NCX) with the book's metadata, cover and reading
 CSS, a reproducible zip, then the same steps again for each part of the collection. Settings
 come from ``app.config`` (``epub_*`` and ``book_*``), what the book says about itself from the
-collection the extension scanned (``state.collection``). Warnings go through Sphinx's logging
+collection the extension scanned (``book_state.collection``). Warnings go through Sphinx's logging
 as ``[book.epub.*]``, so ``suppress_warnings`` and ``-W`` reach them.
 
     _build/epub/<edition>/               what Sphinx writes (the whole book, unzipped)
@@ -39,7 +39,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from build_tools.atomic import write_if_changed
 from build_tools.errors import BuildError
-from build_tools.sphinx_ext import edition, epub_cover, state
+from build_tools.sphinx_ext import book_state, edition, epub_cover
 from build_tools.sphinx_ext.collection import Collection, Part
 from build_tools.sphinx_ext.incremental import CompiledTemplates
 
@@ -183,7 +183,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
         """Cut ``part`` from the whole book: its page, its speeches and the glossary; unless
         the part's EPUB is there, of this epoch, and this build wrote none of its documents
         (what else a part shows, its titles and members, is in those documents)."""
-        keep = {part.docname, *part.docnames, f"{state.COLLECTION_FOLDER}/glossary"}
+        keep = {part.docname, *part.docnames, f"{book_state.COLLECTION_FOLDER}/glossary"}
         name = epub_name(self.config.book_slug, self.config.book_variant, part.key)
         if not keep & self.written and self.dated_now(self.downloads / name):
             return name
@@ -227,7 +227,7 @@ class BookEpubBuilder(CompiledTemplates, Epub3Builder):
 
     @property
     def collection(self) -> Collection | None:
-        return state.collection(self.env)
+        return book_state.collection(self.env)
 
     # -- Sphinx's steps, for the book being made ------------------------------------------
 

@@ -21,11 +21,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.catalogue import format_date
 from build_tools.sphinx_ext.collection import Collection
+from build_tools.sphinx_ext.collection_pages import INDEX_PAGES, index_docnames
 from build_tools.sphinx_ext.links import xref
-from build_tools.sphinx_ext.pages import INDEX_PAGES, index_docnames
 from build_tools.variants import table
 
 #: Builders whose output sits in ``_build/site/<edition>/`` beside ``downloads/``.
@@ -48,7 +48,7 @@ class BookLanding(SphinxDirective):
     required_arguments = 0
 
     def run(self) -> list[nodes.Node]:
-        collection = state.collection(self.env)
+        collection = book_state.collection(self.env)
         if collection is None:
             return []
         t = edition.spelling(self.config, self.env.srcdir).text
@@ -89,7 +89,7 @@ class BookLanding(SphinxDirective):
         result += self.parse_text_to_nodes(
             f"```{{toctree}}\n:hidden:\n:titlesonly:\n\n{contents}\n```\n"
         )
-        state.signatures(self.env)[docname] = ("landing", collection.landing_signature())
+        book_state.signatures(self.env)[docname] = ("landing", collection.landing_signature())
         return result
 
     def speeches(self, collection: Collection, t: Callable[[str], str]) -> list[nodes.Node]:

@@ -28,10 +28,10 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
-from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, digest
+from build_tools.sphinx_ext.collection_pages import INDEX_PAGES
 from build_tools.sphinx_ext.landing import SITE_BUILDERS, editions, epub_href
-from build_tools.sphinx_ext.pages import INDEX_PAGES
 
 #: A part with more speeches than this shows only a window around the current one.
 NAV_PART_LIMIT = 60
@@ -80,7 +80,7 @@ def _title(env: BuildEnvironment, docname: str) -> str:
 
 
 def _build_model(app: Sphinx) -> _Model | None:
-    collection = state.collection(app.env)
+    collection = book_state.collection(app.env)
     if collection is None:
         return None
     env = app.env

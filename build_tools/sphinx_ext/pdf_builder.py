@@ -43,7 +43,7 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
-from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.typst_writer import PART, SPEECH, TypstTranslator
 from build_tools.variants.table import Variant
 
@@ -142,7 +142,7 @@ class PdfBuilder(Builder):
         for part in parts:
             roles[part.docname] = PART
             roles.update(dict.fromkeys(part.members, SPEECH))
-        collection = state.collection(self.env)
+        collection = book_state.collection(self.env)
         if not parts and collection is not None:  # a collection without parts: its speeches
             roles.update(dict.fromkeys((e.docname for e in collection.entries), SPEECH))
         return roles
@@ -169,7 +169,7 @@ class PdfBuilder(Builder):
     def front_matter_title(self, docname: str) -> str:
         """A speech's title from its front matter, in the edition's spelling (for a file
         without a title line); its file name when it has none."""
-        collection = state.collection(self.env)
+        collection = book_state.collection(self.env)
         entry = collection.by_docname.get(docname) if collection else None
         if entry is None or not entry.title:
             return docname.rsplit("/", 1)[-1]

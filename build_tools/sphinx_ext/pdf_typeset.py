@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
-from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.typst_writer import typst_string
 from build_tools.variants.table import Variant
 
@@ -62,7 +62,7 @@ def book_meta(builder: PdfBuilder, variant: Variant) -> BookMeta:
             subtype="pdf-paper",
         )
         paper = "a5"
-    epoch = book_epoch(state.collection(builder.env))
+    epoch = book_epoch(book_state.collection(builder.env))
     return BookMeta(
         title=spell(str(config.project)),
         description=spell(str(config.book_description or "")),
@@ -81,7 +81,7 @@ def main_file(builder: PdfBuilder, book: Book, meta: BookMeta) -> str:
     """The Typst file that sets ``book``: the design's ``book`` function and its documents."""
     from build_tools.sphinx_ext.epub_builder import date_range
 
-    collection = state.collection(builder.env)
+    collection = book_state.collection(builder.env)
     spell = edition.spelling(builder.config, builder.env.srcdir).text
     entries = [collection.by_docname[d] for d, _ in book.docs if d in collection.by_docname]
     speakers = _unique(spell(e.speaker, e.script) for e in entries if e.speaker)

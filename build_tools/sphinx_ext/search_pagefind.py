@@ -38,20 +38,16 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
-from build_tools.sphinx_ext import edition, search_bundle, state
+from build_tools.han import SCRIPT_HAN
+from build_tools.sphinx_ext import book_state, edition, search_bundle
 from build_tools.sphinx_ext.catalogue import format_date
 from build_tools.variants import convert, table
 from build_tools.variants.dictionary import EMPTY
 
 logger = logging.getLogger(__name__)
 
-#: Han characters, as JavaScript's ``\\p{Script=Han}`` sees them (the common blocks).
-HAN = (
-    "\u2e80-\u2fd5\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0003134f"
-)
 #: A place between a Han character and anything but a space: each Han character a word.
-HAN_BOUNDARY = re.compile(f"(?<=[{HAN}])(?=\\S)|(?<=\\S)(?=[{HAN}])")
+HAN_BOUNDARY = re.compile(f"(?<=[{SCRIPT_HAN}])(?=\\S)|(?<=\\S)(?=[{SCRIPT_HAN}])")
 #: The characters whose other-script spelling the fold table gives (the URO and extension A).
 FOLDABLE = [chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
 
@@ -160,7 +156,7 @@ def _record(app: Sphinx, pagename: str, context: dict[str, Any]) -> Record | Non
         return None
     heading = next((text for tag, text in blocks if tag == "h1"), None)
     title = heading or re.sub(r"<[^>]+>", "", html.unescape(str(context.get("title") or "")))
-    collection = state.collection(app.env)
+    collection = book_state.collection(app.env)
     entry = collection.by_docname.get(pagename) if collection else None
     if entry is None:
         return Record(title, tuple(blocks))

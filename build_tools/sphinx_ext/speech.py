@@ -17,7 +17,7 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from build_tools.sphinx_ext import edition, state
+from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.catalogue import DATE, Entry, format_date, slugify
 from build_tools.sphinx_ext.collection import Collection
 from build_tools.sphinx_ext.links import IndexEntry, in_book_block, link_mentions, link_terms, xref
@@ -40,7 +40,7 @@ class SpeechPage(SphinxTransform):
 
     def apply(self, **kwargs: object) -> None:
         docname = self.env.docname
-        collection = state.collection(self.env)
+        collection = book_state.collection(self.env)
         entry = collection.by_docname.get(docname) if collection else None
         if collection is None or entry is None:
             return
@@ -60,7 +60,7 @@ class SpeechPage(SphinxTransform):
         metadata = self.env.metadata[docname]
         metadata.setdefault("og:description", description(body))
         metadata.setdefault("og:type", "article")
-        state.signatures(self.env)[docname] = ("speech", collection.speech_signature(docname))
+        book_state.signatures(self.env)[docname] = ("speech", collection.speech_signature(docname))
 
 
 class SpeechContext:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from build_tools.errors import ExitCode, InputError, UsageError
 from build_tools.variants import table
+from build_tools.variants.ambiguity_report import ambiguity_report, format_report
 from build_tools.variants.backend import backend_notice
 from build_tools.variants.convert import convert_myst, convert_text
 from build_tools.variants.dictionary import load_dictionary, project_dictionary
-from build_tools.variants.report import ambiguity_report, format_report
 
 NOT_UTF8 = (
     "standard input is not UTF-8 text ({error}); convert the file first, e.g. "

@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from build_tools.atomic import stamp, write_if_changed
-from build_tools.sphinx_ext import catalogue, edition, pages
+from build_tools.sphinx_ext import catalogue, collection_pages, edition
 from build_tools.sphinx_ext.catalogue import scan
 from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, GROUPINGS, Collection, digest
 from build_tools.sphinx_ext.glossary import load_glossary
@@ -102,8 +102,8 @@ def _builder_inited(app: Sphinx) -> None:
     _COLLECTIONS[env] = result
     if not (_SETTLED[env] and kept is not None and kept.pages == stamps):
         # Unless its pages are the files the last build wrote: write them.
-        touched = pages.write_pages(folder, pages.render_pages(result))
-        write_if_changed(folder / "parts.json", pages.manifest(result))
+        touched = collection_pages.write_pages(folder, collection_pages.render_pages(result))
+        write_if_changed(folder / "parts.json", collection_pages.manifest(result))
         if touched:
             logger.info(
                 "book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER

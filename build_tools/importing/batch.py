@@ -19,13 +19,13 @@ from tqdm import tqdm
 from build_tools.errors import InputError, Warning_
 from build_tools.importing.boilerplate import Rules, load_rules
 from build_tools.importing.duplicates import DuplicateFinder
-from build_tools.importing.pages import page_name, unique, warm_up
+from build_tools.importing.import_report import Duplicate, ImportReport, Skipped
+from build_tools.importing.import_state import Entry, ImportState, backup, digest, write_atomic
+from build_tools.importing.page_names import page_name, unique, warm_up
 from build_tools.importing.pipeline import build_speech, repage
 from build_tools.importing.read import MEMBER_MARK, read_path
 from build_tools.importing.render import render
-from build_tools.importing.report import Duplicate, ImportReport, Skipped
 from build_tools.importing.review import Row, speech_row, write_review
-from build_tools.importing.state import Entry, ImportState, backup, digest, write_atomic
 from build_tools.records import RawSpeech, Speech
 
 SPEECHES = "speeches"

@@ -220,8 +220,8 @@ def regenerate_candidates(path: Path = CANDIDATES_PATH) -> int:
         "# One-to-many characters: a character OpenCC may write in more than one way.",
         f"# Generated from OpenCC {backend.backend().version}'s STCharacters ([hans]: Simplified",
         "# → Traditional) and TSCharacters ([hant]: Traditional → Simplified) by",
-        "# build_tools.variants.report.regenerate_candidates(). Format: character, a tab,",
-        "# the ways it may be written, OpenCC's default first.",
+        "# build_tools.variants.ambiguity_report.regenerate_candidates().",
+        "# Format: character, a tab, the ways it may be written, OpenCC's default first.",
     ]
     path.write_text("\n".join(header + sections) + "\n", encoding="utf-8")
     candidates.cache_clear()

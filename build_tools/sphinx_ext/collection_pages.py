@@ -60,7 +60,8 @@ def render_pages(collection: Collection) -> dict[str, str]:
 
 
 def manifest(collection: Collection) -> str:
-    """``parts.json``: the parts of the book for tools outside Sphinx (the EPUB packager)."""
+    """``parts.json``: the parts of the book for the one reader outside Sphinx,
+    ``publish.site.read_parts``, which lists them on the landing and downloads pages."""
     data = {
         "grouping": collection.grouping,
         "parts": [

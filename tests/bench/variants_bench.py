@@ -2,8 +2,9 @@
 
 ``measure(chars)`` times ``convert_myst`` on a MyST document of about ``chars`` characters
 made from the sample collection (``source/speeches/*.md`` when imported, else the raw
-speeches wrapped in the markup the importer writes). ``python -m build_tools.variants.bench``
-prints both numbers for every edition. A benchmark, never a test: timing decides nothing.
+speeches wrapped in the markup the importer writes).
+``PYTHONPATH=tests python -m bench.variants_bench`` prints both numbers for every edition.
+A benchmark, never a test: timing decides nothing.
 """
 
 from __future__ import annotations

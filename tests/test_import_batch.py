@@ -11,7 +11,7 @@ import opencc
 import pytest
 
 from build_tools.errors import ExitCode
-from build_tools.importing.collection import import_collection, raw_files
+from build_tools.importing.batch import import_collection, raw_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests/fixtures/import/corpus"
@@ -225,11 +225,11 @@ def test_workers_import_what_one_process_imports(
 ) -> None:
     """Enough files to be built in worker processes: the pages, the state, the duplicates
     and the skipped files are those a one-process import gives."""
-    from build_tools.importing import collection
+    from build_tools.importing import batch
 
     raw, _ = book
     texts = sorted(CORPUS.rglob("*.txt"))
-    for copy in range(collection.PARALLEL_FROM):  # near-copies: reported as duplicates
+    for copy in range(batch.PARALLEL_FROM):  # near-copies: reported as duplicates
         original = texts[copy % len(texts)]
         shutil.copy(original, raw / f"copy-{copy:03d}{original.suffix}")
     for number in range(8):  # same titles, different texts: distinct pages -2, -3, …
@@ -237,10 +237,10 @@ def test_workers_import_what_one_process_imports(
             f"同一个标题\n——2020年1月1日在北京讲\n第{number}篇，内容各不相同。", encoding="utf-8"
         )
     (raw / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
-    assert len(raw_files(raw)) >= collection.PARALLEL_FROM
+    assert len(raw_files(raw)) >= batch.PARALLEL_FROM
 
     parallel = import_collection(raw, raw.parent / "parallel", progress=False)
-    monkeypatch.setattr(collection, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 10**9)
     serial = import_collection(raw, raw.parent / "serial", progress=False)
 
     assert snapshot(raw.parent / "parallel") == snapshot(raw.parent / "serial")
