@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, debian_chromium
 from epub_validator import epubcheck_report
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
@@ -385,36 +385,28 @@ def test_chapter_renders_in_a_cjk_font(
 ) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     with zipfile.ZipFile(books[edition].whole()) as archive:
         archive.extractall(tmp_path)
     shutil.copyfile(tmp_path / "_static" / "cover.png", artefacts / f"epub-cover-{edition}.png")
     chapter = tmp_path / "speeches" / "1923-12-26-nala-zouhou-zenyang.xhtml"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 720, "height": 960})
-            page.goto(chapter.as_uri())
-            page.wait_for_load_state("load")
-            # The whole page: a vertical one starts at the right, beyond a viewport shot.
-            page.screenshot(path=str(artefacts / f"epub-chapter-{edition}.png"), full_page=True)
-            style = page.evaluate(
-                """() => {
-                    const s = getComputedStyle(document.querySelector('div.body section > p'));
-                    return [s.fontSize, s.lineHeight, getComputedStyle(document.body).writingMode];
-                }"""
-            )
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("DOM.enable")
-            cdp.send("CSS.enable")
-            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-            node = cdp.send(
-                "DOM.querySelector", {"nodeId": root, "selector": "div.body section > p"}
-            )
-            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
-        finally:
-            browser.close()
+    with debian_chromium() as browser:
+        page = browser.new_page(viewport={"width": 720, "height": 960})
+        page.goto(chapter.as_uri())
+        page.wait_for_load_state("load")
+        # The whole page: a vertical one starts at the right, beyond a viewport shot.
+        page.screenshot(path=str(artefacts / f"epub-chapter-{edition}.png"), full_page=True)
+        style = page.evaluate(
+            """() => {
+                const s = getComputedStyle(document.querySelector('div.body section > p'));
+                return [s.fontSize, s.lineHeight, getComputedStyle(document.body).writingMode];
+            }"""
+        )
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "div.body section > p"})
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
     font_size, line_height, writing_mode = style
     assert float(line_height.removesuffix("px")) >= 1.7 * float(font_size.removesuffix("px"))
     assert writing_mode == ("vertical-rl" if edition == "zh-Hant" else "horizontal-tb")

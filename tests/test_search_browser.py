@@ -24,9 +24,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, debian_chromium
 from lxml import html as lxml_html
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sphinx.cmd.build import build_main
 
 EDITIONS = ("zh-Hans", "zh-Hant")
@@ -92,10 +92,8 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with debian_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
