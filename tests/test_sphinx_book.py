@@ -120,7 +120,13 @@ def test_generated_pages_and_parts_manifest(hans: Built) -> None:
     manifest = json.loads((folder / "parts.json").read_text(encoding="utf-8"))
     assert manifest["grouping"] == "year"
     assert [p["key"] for p in manifest["parts"]][-2:] == ["2026", "undated"]
-    assert manifest["parts"][4]["speeches"] == [LABOUR]
+    # What the landing page lists, as the front matter says it: no speaker given.
+    assert manifest["parts"][4]["speeches"] == [
+        {"docname": LABOUR, "title": "劳动局创先争优动员讲话稿", "date": "2010-06-06",
+         "speaker": None, "script": "hans"},
+    ]  # fmt: skip
+    assert manifest["book"]["title"] == "演讲集"  # conf.py's project
+    assert manifest["book"]["slug"] == "speeches"
 
 
 # -- a speech page -------------------------------------------------------------------------

@@ -3,27 +3,27 @@
 The landing page (``_build/site/index.html``) says what the collection is, lists its speeches
 part by part and leads into each edition and to the books; the downloads page lists each
 edition's books by title, with what they hold, their format and size. Both are written from
-the speeches' front matter and ``source/_collection/parts.json``, without running Sphinx,
-and only when their text changed.
+``source/_collection/parts.json`` (the book's settings and parts, as the Sphinx build saw
+them: ``collection_pages.manifest``), and only when their text changed.
 """
 
 from __future__ import annotations
 
 import json
-import runpy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from build_tools.atomic import write_if_changed
-from build_tools.sphinx_ext.catalogue import Entry, format_date, split_front_matter
+from build_tools.sphinx_ext.catalogue import Entry, format_date
 from build_tools.variants import convert
 from build_tools.variants.dictionary import project_dictionary
 from build_tools.variants.table import VARIANTS, Variant
 
-#: The front matter sits at the top of a speech file: reading this much usually finds it.
-HEAD_BYTES = 4096
+#: Written by the Sphinx build (``sphinx_ext/collection_pages.manifest``).
+MANIFEST = Path("_collection") / "parts.json"
 #: The landing page lists at most this many speeches of a part (the edition's front page
 #: and the part's own page list all of them).
 PER_PART = 8
@@ -83,13 +83,13 @@ class Part:
 
 
 def book_info(root: Path) -> BookInfo:
-    """Read the few settings the landing page needs from conf.py, without running Sphinx."""
-    conf = runpy.run_path(str(root / "conf.py"))
+    """The settings the pages need, as the last Sphinx build read them from ``conf.py``."""
+    book = _manifest(root / "source").get("book", {})
     return BookInfo(
-        title=str(conf.get("project", "")),
-        description=str(conf.get("book_description", "")),
-        slug=str(conf.get("book_slug", "book")),
-        opencc=dict(conf.get("book_opencc") or {}),
+        title=str(book.get("title", "")),
+        description=str(book.get("description", "")),
+        slug=str(book.get("slug", "speeches")),
+        opencc=dict(book.get("opencc") or {}),
         source=root / "source",
     )
 
@@ -120,47 +120,33 @@ def write_landing(root: Path, variants: tuple[Variant, ...]) -> None:
 
 
 def read_parts(source: Path) -> list[Part]:
-    """The parts of the book (``_collection/parts.json``, written by the Sphinx build) with
-    their speeches' front matter, in the book's order."""
-    manifest = source / "_collection" / "parts.json"
-    if not manifest.is_file():
-        return []
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+    """The parts of the book with their speeches' title, date, speaker and script, in the
+    book's order."""
     return [
         Part(
             str(part["key"]),
             str(part["title"]),
-            tuple(_entry(source, docname) for docname in part["speeches"]),
+            tuple(
+                Entry(
+                    docname=str(speech["docname"]),
+                    title=str(speech["title"]),
+                    date=speech.get("date"),
+                    speaker=speech.get("speaker"),
+                    script=str(speech.get("script") or "hans"),
+                )
+                for speech in part["speeches"]
+            ),
         )
-        for part in data.get("parts", ())
+        for part in _manifest(source).get("parts", ())
     ]
 
 
-def _entry(source: Path, docname: str) -> Entry:
-    """Title, date, speaker and script of one speech, from the top of its file."""
-    path = source / f"{docname}.md"
+def _manifest(source: Path) -> dict[str, Any]:
     try:
-        with path.open(encoding="utf-8") as file:
-            text = file.read(HEAD_BYTES)
-            if text.startswith("---") and "\n---" not in text[3:]:
-                text += file.read()
-    except OSError:
-        return Entry(docname=docname, title=docname.rpartition("/")[2])
-    meta, _, _ = split_front_matter(text)
-
-    def field(name: str) -> str | None:
-        value = meta.get(name)
-        if value is None or isinstance(value, (list, dict)):
-            return None
-        return " ".join(str(value).split()) or None
-
-    return Entry(
-        docname=docname,
-        title=field("title") or docname.rpartition("/")[2],
-        script=field("script") or "hans",
-        date=field("date"),
-        speaker=field("speaker"),
-    )
+        data = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no build has written it yet (or it was cut short): pages without parts
+    return data if isinstance(data, dict) else {}
 
 
 def _spell(info: BookInfo, variant: Variant) -> Callable[..., str]:

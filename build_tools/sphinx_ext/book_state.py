@@ -97,13 +97,13 @@ def _builder_inited(app: Sphinx) -> None:
     stamps = _page_stamps(folder)
     if _LAST is not None and _LAST[0] == (srcdir, key, stamps):
         _COLLECTIONS[env] = _LAST[1]  # the HTML build's, for the EPUB build that follows
+        _write_manifest(app, folder, _LAST[1])
         return
     result = Collection(tuple(entries), glossary, grouping, to_hans=to_hans)
     _COLLECTIONS[env] = result
     if not (_SETTLED[env] and kept is not None and kept.pages == stamps):
         # Unless its pages are the files the last build wrote: write them.
         touched = collection_pages.write_pages(folder, collection_pages.render_pages(result))
-        write_if_changed(folder / "parts.json", collection_pages.manifest(result))
         if touched:
             logger.info(
                 "book: %d generated page(s) updated in %s/", len(touched), COLLECTION_FOLDER
@@ -111,6 +111,19 @@ def _builder_inited(app: Sphinx) -> None:
         stamps = _page_stamps(folder)
         env.book_collection = Kept(key, stamps)  # type: ignore[attr-defined]
     _LAST = ((srcdir, key, stamps), result)
+    _write_manifest(app, folder, result)
+
+
+def _write_manifest(app: Sphinx, folder: Path, result: Collection) -> None:
+    """``parts.json`` for the landing page, each build: the book's settings may change
+    when its speeches do not."""
+    book = {
+        "title": app.config.project,
+        "description": app.config.book_description,
+        "slug": app.config.book_slug,
+        "opencc": dict(app.config.book_opencc or {}),
+    }
+    write_if_changed(folder / "parts.json", collection_pages.manifest(result, book))
 
 
 @dataclass(frozen=True)
@@ -123,12 +136,9 @@ class Kept:
 
 
 def _page_stamps(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file under ``_collection/`` by its stamp."""
-    return {
-        path.relative_to(folder).as_posix(): stamp(path)
-        for path in folder.rglob("*")
-        if path.is_file()
-    }
+    """Every generated page under ``_collection/`` by its stamp (``parts.json`` is not a
+    page: it is written after them, for the landing page)."""
+    return {path.relative_to(folder).as_posix(): stamp(path) for path in folder.rglob("*.md")}
 
 
 def _keep_slugs(app: Sphinx, env: BuildEnvironment) -> None:

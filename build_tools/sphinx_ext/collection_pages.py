@@ -59,13 +59,25 @@ def render_pages(collection: Collection) -> dict[str, str]:
     return pages
 
 
-def manifest(collection: Collection) -> str:
-    """``parts.json``: the parts of the book for the one reader outside Sphinx,
-    ``publish.site.read_parts``, which lists them on the landing and downloads pages."""
+def manifest(collection: Collection, book: dict[str, object]) -> str:
+    """``parts.json``: the book for the one reader outside Sphinx, ``publish.site``, which
+    writes the landing and downloads pages from it: the book's settings (``book``: title,
+    description, slug, OpenCC choices, from ``conf.py`` as Sphinx read it), and its parts
+    with each speech's title, date, speaker and script, in the book's order."""
+    fields = ("title", "date", "speaker", "script")
     data = {
+        "book": book,
         "grouping": collection.grouping,
         "parts": [
-            {"key": p.key, "title": p.title, "docname": p.docname, "speeches": list(p.docnames)}
+            {
+                "key": p.key,
+                "title": p.title,
+                "docname": p.docname,
+                "speeches": [
+                    {"docname": d} | {f: getattr(collection.by_docname[d], f) for f in fields}
+                    for d in p.docnames
+                ],
+            }
             for p in collection.parts
         ],
     }
