@@ -6,8 +6,6 @@ import logging
 import re
 from functools import cache, lru_cache
 
-from pypinyin import lazy_pinyin
-
 SLUG_CHARS = 30  #: words are added to the slug while it stays this short (at least one word)
 FALLBACK = "speech"
 # Anything but lower-case ASCII letters and digits separates slug words.
@@ -26,6 +24,10 @@ def segmenter():  # jieba has no type hints
 
 def _words(title: str) -> list[str]:
     """The title as pinyin words: 劳动局创先争优动员讲话稿 → laodongju chuangxianzhengyou …"""
+    # Imported on first use, like jieba: its tables take 0.17 s to load, and a rebuild finds
+    # the slugs of names it has seen kept in the environment (``catalogue.SLUGS``).
+    from pypinyin import lazy_pinyin
+
     words: list[str] = []
     for token in segmenter().lcut(title):
         word = NOT_SLUG.sub("", "".join(lazy_pinyin(token, errors="ignore")).lower())

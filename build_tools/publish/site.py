@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from build_tools.atomic import write_if_changed
+from build_tools.book_files import book_file
 from build_tools.sphinx_ext.catalogue import Entry, format_date
 from build_tools.variants import convert
 from build_tools.variants.dictionary import project_dictionary
@@ -96,9 +97,7 @@ def book_info(root: Path) -> BookInfo:
 
 def epub_name(slug: str, variant: Variant, part: str | None = None) -> str:
     """``speeches-zh-Hant.epub``, or ``speeches-zh-Hant-1924.epub`` for one part."""
-    from build_tools.sphinx_ext.epub_builder import epub_name as name
-
-    return name(slug, variant.name, part)
+    return book_file(slug, variant.name, part, suffix="epub")
 
 
 def write_landing(root: Path, variants: tuple[Variant, ...]) -> None:

@@ -20,23 +20,13 @@ Registers (see each module's docstring):
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from sphinx.application import Sphinx
-from sphinx.config import Config
+from typing import TYPE_CHECKING, Any
 
 from build_tools import __version__
-from build_tools.sphinx_ext import (
-    book_state,
-    edition,
-    epub_builder,
-    incremental,
-    landing,
-    navigation,
-    pdf_builder,
-    search_pagefind,
-    speech,
-)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,11 +41,27 @@ def _add_theme_files(app: Sphinx, config: Config) -> None:
 
 def _add_site_files(app: Sphinx) -> None:
     """The web site's icons (templates/layout.html leaves out the theme's icon script)."""
+    from build_tools.sphinx_ext import landing
+
     if app.builder.name in landing.SITE_BUILDERS:
         app.add_css_file("book-icons.css")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # The modules are imported here, not above: the landing page (``publish.site``) reads
+    # ``catalogue`` from this package without loading Sphinx.
+    from build_tools.sphinx_ext import (
+        book_state,
+        edition,
+        epub_builder,
+        incremental,
+        landing,
+        navigation,
+        pdf_builder,
+        search_pagefind,
+        speech,
+    )
+
     app.add_config_value("book_variant", "zh-Hans", "env", types=[str])
     app.add_config_value("book_editions", "zh-Hans,zh-Hant", "html", types=[str])
     app.add_config_value("book_grouping", "year", "env", types=[str])

@@ -21,6 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from build_tools.book_files import book_file
 from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.catalogue import format_date
 from build_tools.sphinx_ext.collection import Collection
@@ -136,11 +137,9 @@ def editions(config: Config) -> list[table.Variant]:
 
 def epub_href(config: Config, docname: str, edition_name: str, part: str | None = None) -> str:
     """The EPUB's address from ``docname``: ``../downloads/<slug>-<edition>[-<part>].epub``
-    relative to the edition's root, named by the EPUB builder's one rule (``epub_name``)."""
-    from build_tools.sphinx_ext.epub_builder import epub_name
-
+    relative to the edition's root, named by the one rule (``book_files``)."""
     up = "../" * docname.count("/")
-    return f"{up}../downloads/{epub_name(config.book_slug, edition_name, part)}"
+    return f"{up}../downloads/{book_file(config.book_slug, edition_name, part, suffix='epub')}"
 
 
 class DownloadLinks(SphinxPostTransform):

@@ -43,6 +43,7 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
+from build_tools.book_files import book_file
 from build_tools.sphinx_ext import book_state, edition
 from build_tools.sphinx_ext.typst_writer import PART, SPEECH, TypstTranslator
 from build_tools.variants.table import Variant
@@ -230,12 +231,14 @@ class PdfBuilder(Builder):
             order += [part.docname, *part.members]
         if not parts:
             order = list(roles)
-        whole = Book(f"{slug}-{variant.name}.pdf", None, tuple((d, roles[d]) for d in order))
+        whole = Book(
+            book_file(slug, variant.name, suffix="pdf"), None, tuple((d, roles[d]) for d in order)
+        )
         books = [whole]
         if len(parts) >= 2:
             books += [
                 Book(
-                    f"{slug}-{variant.name}-{part.key}.pdf",
+                    book_file(slug, variant.name, part.key, suffix="pdf"),
                     part,
                     ((part.docname, PART), *((d, SPEECH) for d in part.members)),
                 )
