@@ -86,5 +86,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 4,  # 4: one slug rule (slugs.slug) for names kept in the env
+        "env_version": 5,  # 5: entries count their characters (the PDFs' size limit)
     }

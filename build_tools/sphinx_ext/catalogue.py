@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from build_tools import han
 from build_tools.records import Metadata
 from build_tools.slugs import slug as pinyin_slug
 from build_tools.sphinx_ext.glossary import Glossary, find_terms
@@ -42,6 +43,7 @@ class Entry(Metadata):
     terms: tuple[str, ...] = ()  #: slugs of the glossary terms that occur in the text
     organisations: tuple[str, ...] = ()  #: slugs of the organisations named in the text
     mentions: tuple[str, ...] = ()  #: the 《》-quoted titles, unescaped, in order
+    characters: int = 0  #: Han characters in the text: how much a printed book of it holds
 
     @property
     def year(self) -> str | None:
@@ -133,6 +135,7 @@ def read_entry(
         terms=find_terms(body_text, glossary.terms, spell),
         organisations=find_terms(body_text, glossary.organisations, spell),
         mentions=tuple(dict.fromkeys(m.strip() for m in MENTION.findall(body_text))),
+        characters=han.count(body_text),
     )
     return entry, problem
 

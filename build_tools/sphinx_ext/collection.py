@@ -144,6 +144,12 @@ class Collection:
             parts.append(Part(_free_key("unknown", slugs.values()), UNKNOWN_PART[grouping], rest))
         return tuple(parts)
 
+    def fits(self, limit: int, part: Part | None = None) -> bool:
+        """Whether the whole book (or ``part``) holds at most ``limit`` Han characters: the
+        PDF builder typesets only the books that do (``book_pdf_max_characters``)."""
+        entries = self.entries if part is None else [self.by_docname[d] for d in part.docnames]
+        return sum(e.characters for e in entries) <= limit
+
     @cached_property
     def part_of(self) -> dict[str, Part]:
         return {docname: part for part in self.parts for docname in part.docnames}

@@ -46,6 +46,9 @@ class _Model:
     indexes: tuple[tuple[str, str], ...]  #: (docname, title) of the index pages
     t: Callable[[str], str]  #: Simplified chrome text → the edition's spelling
     order: tuple[str, ...] = ()  #: the speeches in the book's reading order
+    #: The books the pdf builder typesets (``Collection.fits``): "" for the whole book, and
+    #: part docnames.
+    printed: frozenset[str] = frozenset()
 
     @property
     def titles(self) -> dict[str, str]:
@@ -92,7 +95,12 @@ def _build_model(app: Sphinx) -> _Model | None:
     )
     t = edition.chrome_text(app)
     order = tuple(d for p in collection.parts for d in p.docnames)
-    return _Model(parts, members, part_of, indexes, t, order)
+    limit = app.config.book_pdf_max_characters
+    printed = frozenset(
+        [*([""] if collection.fits(limit) else []),
+         *(p.docname for p in collection.parts if collection.fits(limit, p))]
+    )  # fmt: skip
+    return _Model(parts, members, part_of, indexes, t, order, printed)
 
 
 def _write_started(app: Sphinx, builder: Builder) -> None:
@@ -191,21 +199,20 @@ def _page_context(
         }
         for other in editions(app.config)
     ]
-    downloads = [{"text": model.t("全书"), "href": epub_href(app.config, pagename, variant.name)}]
+    books = [("", model.t("全书"), epub_href(app.config, pagename, variant.name))]
     part = model.part_of.get(pagename)
     if part is not None:
         key = part.rpartition("/")[2]
-        href = epub_href(app.config, pagename, variant.name, key)
-        downloads.append({"text": model.t("本部分"), "href": href})
-    # The same books as PDF, made by the pdf builder under the same names.
-    downloads += [
-        {"text": f"{item['text']}（PDF）", "href": item["href"].removesuffix(".epub") + ".pdf"}
-        for item in list(downloads)
+        books.append((part, model.t("本部分"), epub_href(app.config, pagename, variant.name, key)))
+    # Each as EPUB, then as PDF where the pdf builder typesets it, under the same name.
+    context["book_downloads"] = [
+        *({"text": f"{text}（EPUB）", "href": href} for _, text, href in books),
+        *(
+            {"text": f"{text}（PDF）", "href": href.removesuffix(".epub") + ".pdf"}
+            for book, text, href in books
+            if book in model.printed
+        ),
     ]
-    downloads[: len(downloads) // 2] = [
-        {**item, "text": f"{item['text']}（EPUB）"} for item in downloads[: len(downloads) // 2]
-    ]
-    context["book_downloads"] = downloads
     context["metatags"] = context.get("metatags", "") + _head_tags(app, target, context)
 
 
@@ -248,7 +255,7 @@ def _escape_theme_titles(
 def _nav_signatures(model: _Model) -> dict[str, str]:
     """Per part, what its pages show of the book: its speeches, and the speeches just
     before and after it (the first and last speech link to them)."""
-    result = {"": digest(model.parts)}
+    result = {"": digest((model.parts, sorted(model.printed)))}
     titles = model.titles
     for part, members in model.members.items():
         ends: list[str | None] = []

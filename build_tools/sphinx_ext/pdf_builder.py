@@ -51,10 +51,17 @@ from build_tools.variants.table import Variant
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
+#: A thick printed volume: about 1,600 A5 pages, which Typst sets in about 0.7 GB.
+MAX_CHARACTERS = 1_000_000
 DESIGN = HERE / "typst" / "book.typ"
 NO_VERTICAL = (
     "variants_vertical_writing is on, but Typst cannot set vertical text: the PDFs of "
     "{edition} are horizontal (the EPUBs are vertical)"
+)
+TOO_LARGE = (
+    "{name} is not typeset: it holds {size:,} characters, over book_pdf_max_characters = "
+    "{limit:,} (Typst keeps a book's pages in memory: about 1.7 GB for 4,700 A5 pages). "
+    "Its parts are typeset on their own; raise the setting in conf.py to print it whole"
 )
 NO_FONTS = (
     "the font package {package} is not installed, so {edition} has no PDF; "
@@ -231,10 +238,13 @@ class PdfBuilder(Builder):
             order += [part.docname, *part.members]
         if not parts:
             order = list(roles)
-        whole = Book(
-            book_file(slug, variant.name, suffix="pdf"), None, tuple((d, roles[d]) for d in order)
-        )
-        books = [whole]
+        books = [
+            Book(
+                book_file(slug, variant.name, suffix="pdf"),
+                None,
+                tuple((d, roles[d]) for d in order),
+            )
+        ]
         if len(parts) >= 2:
             books += [
                 Book(
@@ -244,7 +254,23 @@ class PdfBuilder(Builder):
                 )
                 for part in parts
             ]
-        return books
+        return [book for book in books if self.fits(book)]
+
+    def fits(self, book: Book) -> bool:
+        """Whether ``book`` is small enough to typeset (``book_pdf_max_characters``); a book
+        that is not is named in a warning, and its EPUB stands alone."""
+        collection = book_state.collection(self.env)
+        limit = self.config.book_pdf_max_characters
+        entries = collection.by_docname if collection is not None else {}
+        size = sum(entries[d].characters for d, _ in book.docs if d in entries)
+        if size <= limit:
+            return True
+        logger.warning(
+            TOO_LARGE.format(name=book.name, size=size, limit=limit),
+            type="book",
+            subtype="pdf-size",
+        )
+        return False
 
 
 def _walk(includes: dict[str, list[str]], docname: str) -> Iterator[str]:
@@ -263,4 +289,5 @@ def _digest_files(paths: Sequence[Path]) -> str:
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("book_pdf_paper", "a5", "", types=[str])
+    app.add_config_value("book_pdf_max_characters", MAX_CHARACTERS, "html", types=[int])
     app.add_builder(PdfBuilder)
