@@ -47,8 +47,11 @@ class Result:
     both_editions_s: float = 0.0
     epub_s: float = 0.0
     pdf_s: float = 0.0
-    pdf_mb: float = 0.0  #: the whole book's PDF
+    pdf_mb: float = 0.0  #: the edition's PDFs (the whole book, if not too large, and parts)
     rebuild_s: float = 0.0  #: HTML and EPUB of zh-Hans after editing one speech
+    #: The same with the worker's heap collected at its exit (``BOOK_FREEZE_HEAP=0``): what
+    #: ``publish/frozen_heap.py`` saves.
+    rebuild_collected_s: float = 0.0
     rebuild_pdf_s: float = 0.0  #: then its PDFs (the whole book is typeset again)
     peak_rss_mb: float = 0.0
 
@@ -119,9 +122,16 @@ def make_collection(n: int, project: Path) -> float:
     return size / 1e6
 
 
-def _run(command: list[str], cwd: Path) -> float:
+#: The commands run as a user's Python runs them: with its bytecode cache. A developer's
+#: ``PYTHONDONTWRITEBYTECODE`` would have every command compile the project's modules again.
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _run(command: list[str], cwd: Path, **env: str) -> float:
     started = time.monotonic()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, check=False, env=ENVIRONMENT | env
+    )
     if result.returncode not in (0, 1):
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit(f"bench: {' '.join(command)} failed with {result.returncode}")
@@ -148,12 +158,17 @@ def measure(n: int, base: Path) -> Result:
     result.html_s["zh-Hans"] = _run(_book("build", "--builder", "html", *one), project)
     result.epub_s = _run(_book("build", "--builder", "epub", *one), project)
     result.pdf_s = _run(_book("build", "--builder", "pdf", *one), project)
-    whole_pdf = project / "_build" / "site" / "downloads" / "speeches-zh-Hans.pdf"
-    result.pdf_mb = whole_pdf.stat().st_size / 1e6 if whole_pdf.exists() else 0.0
+    pdfs = (project / "_build" / "site" / "downloads").glob("speeches-zh-Hans*.pdf")
+    result.pdf_mb = sum(pdf.stat().st_size for pdf in pdfs) / 1e6
     edited = sorted((project / "source" / "speeches").glob("*.md"))[n // 2]
     with edited.open("a", encoding="utf-8") as f:
         f.write("\n编者按：此段为基准测试而加。\n")
     result.rebuild_s = _run(_book("build", "--builder", "html,epub", *one), project)
+    with edited.open("a", encoding="utf-8") as f:
+        f.write("\n编者按：此段亦为基准测试而加。\n")
+    result.rebuild_collected_s = _run(
+        _book("build", "--builder", "html,epub", *one), project, BOOK_FREEZE_HEAP="0"
+    )
     result.rebuild_pdf_s = _run(_book("build", "--builder", "pdf", *one), project)
     result.html_s["zh-Hant"] = _run(
         _book("build", "--builder", "html", "--variant", "zh-Hant", "-j", "1", "--no-progress"),
@@ -295,9 +310,9 @@ def conversion_rates() -> dict[str, float]:
 def report_markdown(results: list[Result], rates: dict[str, float] | None = None) -> str:
     lines = [
         "| N | raw MB | import s | MB/s | parse-only s | HTML zh-Hans s | HTML zh-Hant s "
-        "| both editions s | EPUB s | PDF s | PDF MB | rebuild s | PDF rebuild s | HTML/parse "
-        "| rebuild/full | peak MB |",
-        "|" + "---|" * 16,
+        "| both editions s | EPUB s | PDF s | PDF MB | rebuild s | rebuild, heap collected s "
+        "| PDF rebuild s | HTML/parse | rebuild/full | peak MB |",
+        "|" + "---|" * 17,
     ]
     for r in results:
         ratios = r.ratios
@@ -306,7 +321,8 @@ def report_markdown(results: list[Result], rates: dict[str, float] | None = None
             f"| {r.parse_only_s:.1f} | {r.html_s.get('zh-Hans', 0):.1f} "
             f"| {r.html_s.get('zh-Hant', 0):.1f} | {r.both_editions_s:.1f} | {r.epub_s:.1f} "
             f"| {r.pdf_s:.1f} | {r.pdf_mb:.1f} "
-            f"| {r.rebuild_s:.1f} | {r.rebuild_pdf_s:.1f} | {ratios['html_over_parse']:.2f} "
+            f"| {r.rebuild_s:.2f} | {r.rebuild_collected_s:.2f} | {r.rebuild_pdf_s:.1f} "
+            f"| {ratios['html_over_parse']:.2f} "
             f"| {ratios['rebuild_over_full']:.3f} | {r.peak_rss_mb:.0f} |"
         )
     by_n = {r.n: r for r in results}
