@@ -41,7 +41,7 @@ from build_tools.atomic import write_if_changed
 from build_tools.errors import BuildError
 from build_tools.sphinx_ext import book_state, edition, epub_cover
 from build_tools.sphinx_ext.collection import Collection, Part
-from build_tools.sphinx_ext.incremental import CompiledTemplates
+from build_tools.sphinx_ext.incremental import IncrementalHTMLBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class NotesTranslator(HTML5Translator):
         return super().starttag(node, tagname, suffix, empty, **atts)
 
 
-class BookEpubBuilder(CompiledTemplates, Epub3Builder):
+class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
     """Sphinx's EPUB 3 builder with the book's metadata, cover, CSS and parts."""
 
     template_dir = HERE / "epub_templates"  # Sphinx's, with the book's metadata and landmarks
