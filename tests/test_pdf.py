@@ -12,7 +12,6 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterator
-from io import StringIO
 from pathlib import Path
 
 import pypdf
@@ -20,7 +19,7 @@ import pypdfium2
 import pytest
 from docutils import nodes
 from fontTools.ttLib import TTFont
-from sphinx.testing.util import SphinxTestApp
+from sphinx_build import build
 
 from build_tools.sphinx_ext.pdf_builder import fonts_for
 from build_tools.sphinx_ext.typst_writer import join_soft_breaks, text_call, typst_string
@@ -322,20 +321,8 @@ def test_the_downloads_page_lists_the_pdfs(downloads: Path) -> None:
 
 def build_pdf(srcdir: Path, edition: str = "zh-Hans", **overrides: object) -> tuple[Path, str, str]:
     """Build ``srcdir``'s PDFs; (output folder, status, warnings)."""
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        "pdf",
-        srcdir=srcdir,
-        builddir=srcdir / "_build" / edition,
-        confoverrides={"book_variant": edition, **overrides},
-        status=status,
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), status.getvalue(), warning.getvalue()
+    built = build(srcdir, edition, builder="pdf", **overrides)
+    return built.outdir, built.status, built.warnings
 
 
 @pytest.fixture
