@@ -40,6 +40,7 @@ from build_tools.errors import BuildError
 from build_tools.sphinx_ext import book_state, edition, epub_cover, epub_parts, epub_zip
 from build_tools.sphinx_ext.collection import Collection, Part
 from build_tools.sphinx_ext.incremental import CompiledTemplates
+from build_tools.sphinx_ext.translation import LANGUAGE_CLASS
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,9 @@ class Book:
 
 
 class NotesTranslator(HTML5Translator):
-    """docutils' footnotes as EPUB 3 notes, which reading systems show as pop-ups."""
+    """docutils' footnotes as EPUB 3 notes, which reading systems show as pop-ups; an
+    element's language (docutils' ``language-<tag>`` class) as ``xml:lang`` beside ``lang``,
+    as on the document's ``<html>``: in XHTML, ``xml:lang`` is the one XML tools read."""
 
     NOTE_TYPES: ClassVar = {"doc-noteref": "noteref", "doc-footnote": "footnote"}
 
@@ -107,6 +110,9 @@ class NotesTranslator(HTML5Translator):
     ) -> str:
         if kind := self.NOTE_TYPES.get(atts.get("role", "")):
             atts["epub:type"] = kind
+        languages = [c for c in node.get("classes", []) if c.startswith(LANGUAGE_CLASS)]
+        if languages:  # docutils writes ``lang`` from the first; the same for ``xml:lang``
+            atts["xml:lang"] = languages[0].removeprefix(LANGUAGE_CLASS)
         return super().starttag(node, tagname, suffix, empty, **atts)
 
 
