@@ -25,7 +25,6 @@ from build_tools.sphinx_ext.pdf_builder import fonts_for
 from build_tools.sphinx_ext.typst_writer import join_soft_breaks, text_call, typst_string
 from build_tools.variants.table import get
 
-ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ("zh-Hans", "zh-Hant")
 A5 = (419.53, 595.28)  # points
 A4 = (595.28, 841.89)
@@ -182,9 +181,9 @@ def downloads(built_book: Path) -> Path:
     return built_book / "downloads"
 
 
-def speeches(edition: str) -> list[tuple[str, nodes.document]]:
+def speeches(project: Path, edition: str) -> list[tuple[str, nodes.document]]:
     """(docname, doctree) of every speech of the sample book, in the whole book's order."""
-    doctrees = ROOT / "_build" / "doctrees" / edition
+    doctrees = project / "_build" / "doctrees" / edition
     with (doctrees / "environment.pickle").open("rb") as stream:
         env = pickle.load(stream)
     order = [
@@ -202,12 +201,12 @@ def speeches(edition: str) -> list[tuple[str, nodes.document]]:
 @pytest.mark.build
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_speech_is_in_the_book_in_order_with_its_footnotes(
-    downloads: Path, edition: str
+    downloads: Path, sample_project: Path, edition: str
 ) -> None:
     text = pdf_text(downloads / f"speeches-{edition}.pdf")
     position = 0
-    book = speeches(edition)
-    assert len(book) == len(list((ROOT / "source" / "speeches").glob("*.md")))
+    book = speeches(sample_project, edition)
+    assert len(book) == len(list((sample_project / "source" / "speeches").glob("*.md")))
     for docname, doctree in book:
         paragraphs, notes = body_texts(doctree)
         assert paragraphs, docname
@@ -225,8 +224,10 @@ def test_every_speech_is_in_the_book_in_order_with_its_footnotes(
 
 @pytest.mark.build
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_bookmarks_name_every_part_and_speech(downloads: Path, edition: str) -> None:
-    book = speeches(edition)
+def test_bookmarks_name_every_part_and_speech(
+    downloads: Path, sample_project: Path, edition: str
+) -> None:
+    book = speeches(sample_project, edition)
     titles = {docname: _title(doctree) for docname, doctree in book}
     whole = outline(downloads / f"speeches-{edition}.pdf")
     assert [title for depth, title in whole if depth == 2] == list(titles.values())
