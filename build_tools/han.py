@@ -34,6 +34,15 @@ SCRIPT_HAN = r"\u2e80-\u2fd5\u3005\u3007\u3021-\u3029\u3038-\u303b" + HAN
 IS_HAN = re.compile(f"[{HAN}]")
 
 
+def characters(*blocks: tuple[int, int]) -> list[str]:
+    """Every character of ``blocks`` (first and last code point, both included), in order.
+
+    >>> len(characters(EXTENSION_A, UNIFIED)), characters((0x4E00, 0x4E02))
+    (27584, ['一', '丁', '丂'])
+    """
+    return [chr(c) for first, last in blocks for c in range(first, last + 1)]
+
+
 def count(text: str) -> int:
     """The number of Han characters in ``text``.
 

@@ -22,8 +22,8 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 pytestmark = pytest.mark.build
 
 
-def speech_files() -> list[Path]:
-    return sorted((ROOT / "source" / "speeches").glob("*.md"))
+def speech_files(project: Path) -> list[Path]:
+    return sorted((project / "source" / "speeches").glob("*.md"))
 
 
 def front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -83,15 +83,15 @@ def test_layout(built_book: Path) -> None:
     assert "简体" in landing and "繁體" in landing
 
 
-def test_landing_page_shows_the_collection(built_book: Path) -> None:
+def test_landing_page_shows_the_collection(built_book: Path, sample_project: Path) -> None:
     """What the collection is, its speeches (linked, with speaker and date) and the books."""
     from bs4 import BeautifulSoup
 
     landing = BeautifulSoup((built_book / "index.html").read_text(encoding="utf-8"), "html.parser")
     text = " ".join(landing.get_text().split())
-    assert f"本文集收录演讲与报告 {len(speech_files())} 篇" in text
+    assert f"本文集收录演讲与报告 {len(speech_files(sample_project))} 篇" in text
     speeches = [a for a in landing.select("main li a") if "/speeches/" in a.get("href", "")]
-    assert len(speeches) == len(speech_files())
+    assert len(speeches) == len(speech_files(sample_project))
     for link in speeches:
         assert (built_book / link["href"]).is_file(), link["href"]
     assert "娜拉走后怎样 鲁迅 · 1923年12月26日" in text
@@ -120,8 +120,8 @@ def test_downloads_page_names_each_book_by_its_title(built_book: Path) -> None:
     assert not re.search(r"[\u4e00-\u9fff][:;,?!]", soup.get_text())
 
 
-def test_every_sample_speech_is_published(built_book: Path) -> None:
-    files = speech_files()
+def test_every_sample_speech_is_published(built_book: Path, sample_project: Path) -> None:
+    files = speech_files(sample_project)
     assert len(files) >= 10  # 8 speeches, the 2021 report and the 2026 CSV row
     for path in files:
         for edition in table.DEFAULT_VARIANTS:
@@ -130,12 +130,12 @@ def test_every_sample_speech_is_published(built_book: Path) -> None:
 
 
 @pytest.mark.parametrize("edition", table.DEFAULT_VARIANTS)
-def test_no_speech_text_is_lost(built_book: Path, edition: str) -> None:
+def test_no_speech_text_is_lost(built_book: Path, sample_project: Path, edition: str) -> None:
     """Every Chinese character of each imported body appears, in order, on its HTML page."""
     from build_tools.variants.convert import convert_myst
 
     variant = table.get(edition)
-    for path in speech_files():
+    for path in speech_files(sample_project):
         converted = convert_myst(path.read_text(encoding="utf-8"), variant)
         _, body = front_matter(converted)
         body = re.sub(r"^\(.*\)=$", "", body, flags=re.MULTILINE)  # labels are not text
@@ -145,14 +145,16 @@ def test_no_speech_text_is_lost(built_book: Path, edition: str) -> None:
 
 
 @pytest.mark.parametrize("edition", table.DEFAULT_VARIANTS)
-def test_no_speech_text_is_lost_in_the_epub(built_book: Path, edition: str) -> None:
+def test_no_speech_text_is_lost_in_the_epub(
+    built_book: Path, sample_project: Path, edition: str
+) -> None:
     """The same, for each speech's chapter inside the edition's whole-book EPUB."""
     from build_tools.variants.convert import convert_myst
 
     variant = table.get(edition)
     with zipfile.ZipFile(built_book / "downloads" / f"speeches-{edition}.epub") as epub:
         chapters = {Path(n).stem: n for n in epub.namelist() if "/speeches/" in f"/{n}"}
-        for path in speech_files():
+        for path in speech_files(sample_project):
             _, body = front_matter(convert_myst(path.read_text(encoding="utf-8"), variant))
             body = re.sub(r"^\(.*\)=$", "", body, flags=re.MULTILINE)
             xhtml = epub.read(chapters[path.stem]).decode("utf-8")
@@ -179,39 +181,50 @@ def _mtimes(paths: list[Path]) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in paths}
 
 
-def test_second_build_changes_nothing(built_book: Path) -> None:
+def test_second_build_changes_nothing(built_book: Path, sample_project: Path) -> None:
     """Nothing is re-read or rewritten: Sphinx finds no outdated document, and our own
     outputs (EPUBs, landing pages) keep their bytes and their modification times."""
     before = _tree_digest(built_book)
-    raw_before = _tree_digest(ROOT / "raw")
+    raw_before = _tree_digest(sample_project / "raw")
     ours = [built_book / "index.html", *sorted((built_book / "downloads").iterdir())]
     mtimes = _mtimes(ours)
     for command in (["import", "--no-progress"], ["build", "--no-progress"]):
         result = subprocess.run(
             [sys.executable, "-m", "build_tools", *command],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            cwd=sample_project, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
     assert _tree_digest(built_book) == before
     assert _mtimes(ours) == mtimes
-    assert _tree_digest(ROOT / "raw") == raw_before
+    assert _tree_digest(sample_project / "raw") == raw_before
     for edition in table.DEFAULT_VARIANTS:
         for builder in ("html", "epub"):
-            log = ROOT / "_build" / "logs" / f"{edition}-{builder}.log"
+            log = sample_project / "_build" / "logs" / f"{edition}-{builder}.log"
             assert "0 added, 0 changed, 0 removed" in log.read_text(encoding="utf-8")
             assert "no targets are out of date." in log.read_text(encoding="utf-8")
 
 
-def test_build_refuses_while_another_holds_the_lock(built_book: Path) -> None:
+def test_build_refuses_while_another_holds_the_lock(built_book: Path, sample_project: Path) -> None:
     from filelock import FileLock
 
-    with FileLock(ROOT / "_build" / ".lock"):
+    with FileLock(sample_project / "_build" / ".lock"):
         result = subprocess.run(
             [sys.executable, "-m", "build_tools", "build", "--no-progress"],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            cwd=sample_project, capture_output=True, text=True, check=False,
         )  # fmt: skip
     assert result.returncode == 5
     assert result.stderr == (
-        f"locked: another build is running in this project (it holds {ROOT}/_build/.lock). "
+        "locked: another build is running in this project "
+        f"(it holds {sample_project}/_build/.lock). "
         "Wait for it to finish; the lock is released automatically when that process ends.\n"
     )
+
+
+def test_the_sample_is_imported_and_built_in_a_copy(built_book: Path, sample_project: Path) -> None:
+    """The tests import and build a copy of the sample project: the repository's own source/
+    and raw/ are never written, and the copy is what the repository holds."""
+    assert built_book == sample_project / "_build" / "site"
+    assert ROOT not in sample_project.parents
+    assert _tree_digest(sample_project / "raw") == _tree_digest(ROOT / "raw")
+    imported = _tree_digest(sample_project / "source" / "speeches")
+    assert imported == _tree_digest(ROOT / "source" / "speeches")  # nothing out of date

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from build_tools.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("import", "convert", "build", "variant", "variants-report")
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools", *args],
-        cwd=ROOT, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False,
-    )  # fmt: skip
+    """``python -m build_tools`` in an empty folder: a command meant to stop at its arguments
+    can never import into, or build from, the repository's own project."""
+    with tempfile.TemporaryDirectory() as empty:
+        return subprocess.run(
+            [sys.executable, "-m", "build_tools", *args],
+            cwd=empty, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False,
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)

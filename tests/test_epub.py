@@ -14,15 +14,14 @@ import uuid
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pytest
+import sphinx_build
 import yaml
 from chromium import CHROMIUM, debian_chromium
 from epub_validator import epubcheck_report
 from lxml import etree
-from sphinx.testing.util import SphinxTestApp
 
 from build_tools.sphinx_ext import epub_cover as cover
 from build_tools.sphinx_ext.epub_builder import book_identifier
@@ -62,20 +61,9 @@ class Built:
 
 
 def build(srcdir: Path, builddir: Path, edition: str, **overrides: object) -> Built:
-    warning = StringIO()
-    app = SphinxTestApp(
-        "epub",
-        srcdir=srcdir,
-        builddir=builddir,
-        confoverrides={"book_variant": edition, **overrides},
-        status=StringIO(),
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Built(edition, srcdir, builddir / "downloads", warning.getvalue())
+    """The EPUBs of ``srcdir`` (the shared ``sphinx_build.build``), read where they are put."""
+    built = sphinx_build.build(srcdir, edition, builder="epub", builddir=builddir, **overrides)
+    return Built(edition, srcdir, builddir / "downloads", built.warnings)
 
 
 def copy_root(rootdir: Path, folder: Path) -> Path:

@@ -70,7 +70,7 @@ def test_evaluate_prints_accuracy_per_field(
         "  headings: [一、没有的标题]\n  keep: [没有的句子]\n  clutter: []\n",
         encoding="utf-8",
     )
-    assert main(["import", "--evaluate", str(corpus)]) == 0
+    assert main(["--root", str(tmp_path), "import", "--evaluate", str(corpus)]) == 0
     out = capsys.readouterr().out
     for row in (
         "| title | 1 | 2 | 50.0% |",
@@ -87,5 +87,5 @@ def test_evaluate_prints_accuracy_per_field(
 def test_evaluate_without_labels_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["import", "--evaluate", str(tmp_path)]) == 2
+    assert main(["--root", str(tmp_path), "import", "--evaluate", str(tmp_path)]) == 2
     assert "no expected.yml in" in capsys.readouterr().err

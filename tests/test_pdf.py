@@ -12,7 +12,6 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterator
-from io import StringIO
 from pathlib import Path
 
 import pypdf
@@ -20,13 +19,12 @@ import pypdfium2
 import pytest
 from docutils import nodes
 from fontTools.ttLib import TTFont
-from sphinx.testing.util import SphinxTestApp
+from sphinx_build import build
 
 from build_tools.sphinx_ext.pdf_builder import fonts_for
 from build_tools.sphinx_ext.typst_writer import join_soft_breaks, text_call, typst_string
 from build_tools.variants.table import get
 
-ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ("zh-Hans", "zh-Hant")
 A5 = (419.53, 595.28)  # points
 A4 = (595.28, 841.89)
@@ -183,9 +181,9 @@ def downloads(built_book: Path) -> Path:
     return built_book / "downloads"
 
 
-def speeches(edition: str) -> list[tuple[str, nodes.document]]:
+def speeches(project: Path, edition: str) -> list[tuple[str, nodes.document]]:
     """(docname, doctree) of every speech of the sample book, in the whole book's order."""
-    doctrees = ROOT / "_build" / "doctrees" / edition
+    doctrees = project / "_build" / "doctrees" / edition
     with (doctrees / "environment.pickle").open("rb") as stream:
         env = pickle.load(stream)
     order = [
@@ -203,12 +201,12 @@ def speeches(edition: str) -> list[tuple[str, nodes.document]]:
 @pytest.mark.build
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_speech_is_in_the_book_in_order_with_its_footnotes(
-    downloads: Path, edition: str
+    downloads: Path, sample_project: Path, edition: str
 ) -> None:
     text = pdf_text(downloads / f"speeches-{edition}.pdf")
     position = 0
-    book = speeches(edition)
-    assert len(book) == len(list((ROOT / "source" / "speeches").glob("*.md")))
+    book = speeches(sample_project, edition)
+    assert len(book) == len(list((sample_project / "source" / "speeches").glob("*.md")))
     for docname, doctree in book:
         paragraphs, notes = body_texts(doctree)
         assert paragraphs, docname
@@ -226,8 +224,10 @@ def test_every_speech_is_in_the_book_in_order_with_its_footnotes(
 
 @pytest.mark.build
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_bookmarks_name_every_part_and_speech(downloads: Path, edition: str) -> None:
-    book = speeches(edition)
+def test_bookmarks_name_every_part_and_speech(
+    downloads: Path, sample_project: Path, edition: str
+) -> None:
+    book = speeches(sample_project, edition)
     titles = {docname: _title(doctree) for docname, doctree in book}
     whole = outline(downloads / f"speeches-{edition}.pdf")
     assert [title for depth, title in whole if depth == 2] == list(titles.values())
@@ -322,20 +322,8 @@ def test_the_downloads_page_lists_the_pdfs(downloads: Path) -> None:
 
 def build_pdf(srcdir: Path, edition: str = "zh-Hans", **overrides: object) -> tuple[Path, str, str]:
     """Build ``srcdir``'s PDFs; (output folder, status, warnings)."""
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        "pdf",
-        srcdir=srcdir,
-        builddir=srcdir / "_build" / edition,
-        confoverrides={"book_variant": edition, **overrides},
-        status=status,
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), status.getvalue(), warning.getvalue()
+    built = build(srcdir, edition, builder="pdf", **overrides)
+    return built.outdir, built.status, built.warnings
 
 
 @pytest.fixture

@@ -83,6 +83,8 @@ def test_fold_tables_take_a_query_to_the_edition_script() -> None:
     assert [to_hans[c] for c in "創爭優魯書"] == list("创争优鲁书")
     assert [to_hant[c] for c in "创争优鲁书"] == list("創爭優魯書")
     assert "先" not in to_hans and "先" not in to_hant  # the same in both scripts
+    # Extension A, one of the blocks han.py names, is folded too (㑯 U+346F, 㑔 U+3454).
+    assert (to_hans["㑯"], to_hant["㑔"]) == ("㑔", "㑯")
 
 
 # -- the sample book, built as `make` builds it ---------------------------------------------

@@ -10,13 +10,12 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
+from sphinx_build import build
 
 LABOUR = "speeches/2010-06-06-laodongju-chuangxian"
 WUSHENG = "speeches/1927-02-16-wusheng-de-zhongguo"
@@ -57,33 +56,14 @@ class Built:
         return article
 
 
-def build(
-    srcdir: Path, edition: str, *, builder: str = "html", **overrides: object
-) -> SphinxTestApp:
-    warning = StringIO()
-    app = SphinxTestApp(
-        builder,
-        srcdir=srcdir,
-        builddir=srcdir / "_build" / edition,
-        confoverrides={"book_variant": edition, **overrides},
-        status=StringIO(),
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
 @pytest.fixture(scope="module")
 def books(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
     srcdir = tmp_path_factory.mktemp("book") / "src"
     shutil.copytree(rootdir / "test-book", srcdir)
     result = {}
     for edition in ("zh-Hans", "zh-Hant"):
-        app = build(srcdir, edition)
-        result[edition] = Built(edition, Path(app.outdir), srcdir, app.warning.getvalue())  # type: ignore[attr-defined]
+        built = build(srcdir, edition)
+        result[edition] = Built(edition, built.outdir, srcdir, built.warnings)
     return result
 
 
@@ -304,14 +284,14 @@ def test_sidebar_shows_parts_and_the_current_part_only(hans: Built) -> None:
 def test_parts_by_speaker(rootdir: Path, tmp_path: Path) -> None:
     srcdir = tmp_path / "by-speaker"
     shutil.copytree(rootdir / "test-book", srcdir)
-    app = build(srcdir, "zh-Hans", book_grouping="speaker")
-    assert app.warning.getvalue() == ""  # type: ignore[attr-defined]
+    built = build(srcdir, "zh-Hans", book_grouping="speaker")
+    assert built.warnings == ""
     parts = json.loads((srcdir / "_collection" / "parts.json").read_text(encoding="utf-8"))
     assert [(p["key"], p["title"]) for p in parts["parts"]] == [
         ("liangqichao", "梁启超"), ("luxun", "鲁迅"), ("bianjibu", "编辑部"),
         ("unknown", "演讲者不详"),
     ]  # fmt: skip
-    page = (Path(app.outdir) / f"{WUSHENG}.html").read_text(encoding="utf-8")
+    page = (built.outdir / f"{WUSHENG}.html").read_text(encoding="utf-8")
     assert 'href="../_collection/parts/luxun.html"' in page  # the breadcrumb
     assert 'href="../../downloads/speeches-zh-Hans-luxun.epub"' in page
 
@@ -336,8 +316,8 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
 ) -> None:
     srcdir = tmp_path / "untrusted"
     shutil.copytree(rootdir / "test-book-untrusted", srcdir)
-    app = build(srcdir, "zh-Hans")
-    warnings = strip_colors(app.warning.getvalue()).splitlines()  # type: ignore[attr-defined]
+    built = build(srcdir, "zh-Hans")
+    warnings = strip_colors(built.warnings).splitlines()
     assert [re.sub(r"^.*/speeches/", "", w) for w in warnings] == [
         "2020-01-01-xss.md: WARNING: source_url 'javascript:alert(3)' is not an http(s) address, "
         "so it is not linked; correct it in the front matter or remove it [book.source-url]",
@@ -345,7 +325,7 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
         "address, so it is not linked; correct it in the front matter or remove it "
         "[book.source-url]",
     ]
-    outdir = Path(app.outdir)
+    outdir = built.outdir
     for page in outdir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "<img src=x" not in html and "<script>alert" not in html, page
@@ -356,7 +336,7 @@ def test_untrusted_metadata_is_escaped_and_bad_urls_not_linked(
     )
     plain = (outdir / "speeches" / "2020-01-02-plain.html").read_text(encoding="utf-8")
     assert 'href="2020-01-01-xss.html"><span class="doc">标题&lt;script&gt;' in plain
-    epub = Path(build(srcdir, "zh-Hans", builder="epub").outdir)
+    epub = build(srcdir, "zh-Hans", builder="epub").outdir
     for page in epub.rglob("*.xhtml"):
         xhtml = page.read_text(encoding="utf-8")
         assert "<img src=x" not in xhtml and "<script>alert" not in xhtml, page
@@ -392,14 +372,14 @@ def test_opencc_configuration_is_one_setting(rootdir: Path, tmp_path: Path) -> N
     srcdir = tmp_path / "opencc"
     shutil.copytree(rootdir / "test-book", srcdir)
     page = "speeches/1924-01-17-weiyou-tiancai-zhiqian.html"
-    app = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "s2t"})
-    assert app.warning.getvalue() == ""  # type: ignore[attr-defined]
-    text = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    built = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "s2t"})
+    assert built.warnings == ""
+    text = (built.outdir / page).read_text(encoding="utf-8")
     assert "爲" in text and "為" not in text
-    app = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "t2s"})
-    assert strip_colors(app.warning.getvalue()).strip() == (  # type: ignore[attr-defined]
+    built = build(srcdir, "zh-Hant", book_opencc={"zh-Hant": "t2s"})
+    assert strip_colors(built.warnings).strip() == (
         "WARNING: book_opencc: unknown OpenCC configuration 't2s'; choose one of: s2t, s2tw, "
         "s2twp, s2hk; the edition keeps its default [book.config]"
     )
-    text = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    text = (built.outdir / page).read_text(encoding="utf-8")
     assert "為" in text and "爲" not in text

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
+from sphinx_build import build
 
 pytestmark = [
     pytest.mark.filterwarnings(f"ignore::sphinx.deprecation.RemovedInSphinx11Warning:{module}")
@@ -28,17 +27,10 @@ class Run:
     """One build of ``srcdir`` (zh-Hans), remembering what it read and wrote."""
 
     def __init__(self, srcdir: Path, builddir: Path) -> None:
-        status, warning = StringIO(), StringIO()
-        app = SphinxTestApp(
-            "html", srcdir=srcdir, builddir=builddir, status=status, warning=warning
-        )
-        try:
-            app.build()
-        finally:
-            app.cleanup()
-        self.status = strip_colors(status.getvalue())
-        self.warnings = warning.getvalue()
-        self.outdir = Path(app.outdir)
+        built = build(srcdir, builddir=builddir)
+        self.status = strip_colors(built.status)
+        self.warnings = built.warnings
+        self.outdir = built.outdir
         self.read = set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", self.status))
         self.written = set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", self.status))
 

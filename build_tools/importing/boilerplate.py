@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from build_tools import han
 from build_tools.errors import InputError
 from build_tools.importing.script import compile_both
 
@@ -19,6 +20,10 @@ LINE_RULE_MAX = 200
 # A named group's opening, "(?P<name>", made anonymous to combine rules into one pattern.
 GROUP_NAME = re.compile(r"\(\?P<\w+>")
 USER_RULES = "boilerplate.yml"
+#: In a rule, ``{han}`` stands for one Han character as the body of a character class
+#: (``han.HAN``), so the shipped rules and a user's mean the same characters: ``[{han}·]{2,4}``.
+#: A plain replacement, not ``str.format``: patterns are full of ``{m,n}`` quantifiers.
+HAN_PLACEHOLDER = "{han}"
 BAD_RULES = (
     "{where}: {problem}; each of drop_lines, metadata_lines, footer_starts and appendix_starts "
     "is a list of regular expressions (strings or {{pattern: ..., why: ...}})"
@@ -54,6 +59,15 @@ class Rules:
         )
 
 
+def expand(pattern: str) -> str:
+    """A rule's pattern with ``{han}`` replaced by the body of the Han character class.
+
+    >>> re.fullmatch(expand("[{han}·]{2,4}摄"), "𠀀三·李摄") is not None
+    True
+    """
+    return pattern.replace(HAN_PLACEHOLDER, han.HAN)
+
+
 def _compile(data: object, where: str) -> Rules:
     if data is None:
         data = {}
@@ -70,7 +84,7 @@ def _compile(data: object, where: str) -> Rules:
             if not isinstance(pattern, str):
                 raise InputError(BAD_RULES.format(where=where, problem=f"bad rule {rule!r}"))
             try:
-                patterns.append(compile_both(pattern))
+                patterns.append(compile_both(expand(pattern)))
             except re.error as error:
                 problem = f"{kind}: {pattern!r} is not a valid regular expression ({error})"
                 raise InputError(BAD_RULES.format(where=where, problem=problem)) from None

@@ -12,6 +12,7 @@ Registers (see each module's docstring):
 * ``landing``: the ``book-landing`` directive and its download links;
 * ``navigation``: the sidebar nav, edition switch and downloads of the HTML pages;
 * ``search_pagefind``: the Pagefind search bundle and the search page;
+* ``translation``: ``lang="en"`` on a speech's parallel translation;
 * ``incremental``: builders whose outputs stay whole after a rebuild, and the sitemap;
 * ``epub_builder``: the ``epub`` builder: the book and one EPUB per part;
 * ``pdf_builder``: the ``pdf`` builder (Typst) and ``book_pdf_paper``.
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         pdf_builder,
         search_pagefind,
         speech,
+        translation,
     )
 
     app.add_config_value("book_variant", "zh-Hans", "env", types=[str])
@@ -79,6 +81,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     landing.setup(app)
     navigation.setup(app)
     search_pagefind.setup(app)
+    translation.setup(app)
     incremental.setup(app)
     epub_builder.setup(app)
     pdf_builder.setup(app)

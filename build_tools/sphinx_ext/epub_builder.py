@@ -2,7 +2,8 @@
 
 ``BookEpubBuilder.handle_finish`` is the recipe: Sphinx's own steps (table of contents,
 container, package document, navigation, NCX) with the book's metadata, cover and reading
-CSS, a reproducible zip, then the same steps again for each part of the collection. Settings
+CSS, a reproducible zip (``epub_zip``), then the same steps again for each part of the
+collection, in a folder cut from the whole book's (``epub_parts``). Settings
 come from ``app.config`` (``epub_*`` and ``book_*``), what the book says about itself from the
 collection the extension scanned (``book_state.collection``). Warnings go through Sphinx's logging
 as ``[book.epub.*]``, so ``suppress_warnings`` and ``-W`` reach them.
@@ -17,13 +18,10 @@ from __future__ import annotations
 import calendar
 import hashlib
 import html
-import io
 import os
-import re
 import shutil
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,10 +36,12 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from build_tools.atomic import write_if_changed
+from build_tools.book_files import book_file
 from build_tools.errors import BuildError
-from build_tools.sphinx_ext import book_state, edition, epub_cover
+from build_tools.sphinx_ext import book_state, edition, epub_cover, epub_parts, epub_zip
 from build_tools.sphinx_ext.collection import Collection, Part
 from build_tools.sphinx_ext.incremental import IncrementalHTMLBuilder
+from build_tools.sphinx_ext.translation import LANGUAGE_CLASS
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ COVER_IMAGE = "_static/cover.png"
 SPHINX_WRITES = {"mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", COVER_IMAGE}
 #: UUID5 namespace of the book identifiers: uuid5(NAMESPACE_URL, "speech-book").
 BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "speech-book")
-ZIP_EPOCH = 315_532_800  #: 1980-01-01, the earliest time a zip entry can hold
 BOOK_TITLE = "{book}（{edition}）"  #: 演讲集（繁體）: a reader's library holds both editions
 PART_TITLE = "{book} · {part}（{edition}）"  #: 演讲集 · 1923年（繁體）
 WORDS = {  # the few words the EPUB adds, Simplified / Traditional
@@ -69,13 +68,11 @@ BAD_EPOCH = (
     "SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds; the EPUBs are dated by "
     "the last speech instead"
 )
-#: An href inside an XHTML document: the target file and the fragment.
-HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"#:]+\.xhtml)(#[^"]*)?"')
 
 
 def epub_name(slug: str, edition_name: str, part: str | None = None) -> str:
-    """The one rule for EPUB file names: ``speeches-zh-Hant.epub``, ``…-zh-Hant-1924.epub``."""
-    return f"{slug}-{edition_name}{'-' + part if part else ''}.epub"
+    """``speeches-zh-Hant.epub``, ``…-zh-Hant-1924.epub``: the books' one rule, ``book_files``."""
+    return book_file(slug, edition_name, part, suffix="epub")
 
 
 def book_identifier(slug: str, edition_name: str, part: str | None = None) -> str:
@@ -98,7 +95,9 @@ class Book:
 
 
 class NotesTranslator(HTML5Translator):
-    """docutils' footnotes as EPUB 3 notes, which reading systems show as pop-ups."""
+    """docutils' footnotes as EPUB 3 notes, which reading systems show as pop-ups; an
+    element's language (docutils' ``language-<tag>`` class) as ``xml:lang`` beside ``lang``,
+    as on the document's ``<html>``: in XHTML, ``xml:lang`` is the one XML tools read."""
 
     NOTE_TYPES: ClassVar = {"doc-noteref": "noteref", "doc-footnote": "footnote"}
 
@@ -112,6 +111,9 @@ class NotesTranslator(HTML5Translator):
     ) -> str:
         if kind := self.NOTE_TYPES.get(atts.get("role", "")):
             atts["epub:type"] = kind
+        languages = [c for c in node.get("classes", []) if c.startswith(LANGUAGE_CLASS)]
+        if languages:  # docutils writes ``lang`` from the first; the same for ``xml:lang``
+            atts["xml:lang"] = languages[0].removeprefix(LANGUAGE_CLASS)
         return super().starttag(node, tagname, suffix, empty, **atts)
 
 
@@ -161,7 +163,9 @@ class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
         self.get_toc()
         whole = self.whole_book()
         self.make(whole, self.outdir)
-        self.shared_files = self.files_besides_documents()
+        self.shared_files = epub_parts.files_besides_documents(
+            self.outdir, self.out_suffix, per_book=SPHINX_WRITES
+        )
         made = [whole.file]
         for position, part in enumerate(self.parts(), start=1):
             made.append(self.make_part(part, position, whole))
@@ -183,12 +187,18 @@ class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
         """Cut ``part`` from the whole book: its page, its speeches and the glossary; unless
         the part's EPUB is there, of this epoch, and this build wrote none of its documents
         (what else a part shows, its titles and members, is in those documents)."""
-        keep = {part.docname, *part.docnames, f"{book_state.COLLECTION_FOLDER}/glossary"}
+        keep = epub_parts.part_docnames(part)
         name = epub_name(self.config.book_slug, self.config.book_variant, part.key)
-        if not keep & self.written and self.dated_now(self.downloads / name):
+        if not keep & self.written and epub_zip.dated(self.downloads / name, self.zip_date_time()):
             return name
         folder = self.outdir.with_name(f"{self.outdir.name}.parts") / part.key
-        self.copy_part(folder, {f"{d}{self.out_suffix}" for d in keep})
+        epub_parts.copy_part(
+            self.outdir,
+            folder,
+            {f"{d}{self.out_suffix}" for d in keep},
+            shared=self.shared_files,
+            web=self.web_url(),
+        )
         title = self.spell(part.title)
         book = Book(
             file=name,
@@ -200,7 +210,7 @@ class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
             collection=(whole.title, position),
         )
         whole_toc = self.refnodes
-        self.refnodes = part_refnodes(whole_toc, part.docname, keep, self.out_suffix)
+        self.refnodes = epub_parts.part_refnodes(whole_toc, part.docname, keep, self.out_suffix)
         try:
             self.make(book, folder)
         finally:
@@ -299,23 +309,12 @@ class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
         return metadata
 
     def build_epub(self) -> None:
-        """The zip, reproducibly: ``mimetype`` first and stored, then every file in name order,
-        each dated with the book's epoch (Python's zipfile; Sphinx's own zip is dated now)."""
+        """The zip, reproducibly (``epub_zip``), written only when its bytes change."""
         assert self.book is not None
-        downloads = self.downloads
-        downloads.mkdir(parents=True, exist_ok=True)
+        self.downloads.mkdir(parents=True, exist_ok=True)
         names = {"META-INF/container.xml", "content.opf", "toc.ncx", *self.files}
-        date_time = self.zip_date_time()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            for name in ["mimetype", *sorted(names)]:
-                info = zipfile.ZipInfo(name, date_time)
-                info.compress_type = (
-                    zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-                )
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, (self.outdir / name).read_bytes())
-        write_if_changed(downloads / self.book.file, buffer.getvalue())
+        epub = epub_zip.zip_book(self.outdir, names, date_time=self.zip_date_time())
+        write_if_changed(self.downloads / self.book.file, epub)
 
     # -- the book's own steps -------------------------------------------------------------
 
@@ -349,41 +348,8 @@ class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
         target.write_bytes(image)
         self.config.epub_cover = (COVER_IMAGE, "epub-cover.html")
 
-    def files_besides_documents(self) -> list[str]:
-        """The whole book's files other than its documents and what Sphinx's steps write for
-        each book: stylesheets, images, fonts."""
-        found = []
-        for root, _, files in os.walk(self.outdir):
-            folder = os.path.relpath(root, self.outdir).replace(os.sep, "/")
-            for file in files:
-                name = file if folder == "." else f"{folder}/{file}"
-                if not name.endswith(self.out_suffix) and name not in SPHINX_WRITES:
-                    found.append(name)
-        return sorted(found)
-
-    def copy_part(self, folder: Path, documents: set[str]) -> None:
-        """The files a part needs in ``folder``: its ``documents``, their links to the rest
-        of the book sent to the web edition, and links to the whole book's other files."""
-        shutil.rmtree(folder, ignore_errors=True)
-        web = self.web_url()
-        for name in sorted(documents):
-            text = (self.outdir / name).read_text(encoding="utf-8")
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(leave_part(text, name, documents, web), "utf-8")
-        for name in self.shared_files:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            os.link(self.outdir / name, folder / name)
-
-    def dated_now(self, path: Path) -> bool:
-        """Whether the EPUB at ``path`` exists and its entries carry this build's epoch."""
-        try:
-            with zipfile.ZipFile(path) as archive:
-                return archive.infolist()[0].date_time == self.zip_date_time()
-        except (OSError, zipfile.BadZipFile, IndexError):
-            return False
-
-    def zip_date_time(self) -> tuple[int, int, int, int, int, int]:
-        return time.gmtime(max(self.epoch(), ZIP_EPOCH))[:6]  # type: ignore[return-value]
+    def zip_date_time(self) -> epub_zip.DateTime:
+        return epub_zip.zip_date_time(self.epoch())
 
     def remove_stale(self, written: list[str]) -> None:
         """Part EPUBs of parts the collection no longer has."""
@@ -417,47 +383,9 @@ def book_epoch(collection: Any) -> int:
     entries = collection.entries if collection else ()
     dated = [e.date for e in entries if e.year]
     if not dated:
-        return ZIP_EPOCH
+        return epub_zip.ZIP_EPOCH
     year, month, day = ([int(p) for p in max(dated).split("-")] + [1, 1])[:3]
     return calendar.timegm((year, month, day, 0, 0, 0))
-
-
-def part_refnodes(
-    refnodes: list[dict[str, Any]], part_page: str, keep: set[str], suffix: str
-) -> list[dict[str, Any]]:
-    """The whole book's table of contents reduced to a part: the part page and what it
-    includes, then the other kept documents (the glossary)."""
-    start = next(i for i, n in enumerate(refnodes) if n["refuri"] == f"{part_page}{suffix}")
-    end = next(
-        (
-            i
-            for i in range(start + 1, len(refnodes))
-            if refnodes[i]["level"] <= refnodes[start]["level"]
-        ),
-        len(refnodes),
-    )
-    others = [
-        n
-        for n in refnodes[:start] + refnodes[end:]
-        if n["refuri"].split("#")[0].removesuffix(suffix) in keep
-    ]
-    return refnodes[start:end] + others
-
-
-def leave_part(text: str, name: str, documents: set[str], web: str) -> str:
-    """Links from document ``name`` to documents outside the part go to the web edition
-    (``<web>speeches/x.html#id``), or lose their target when there is none."""
-    folder = os.path.dirname(name)
-
-    def rewrite(match: re.Match[str]) -> str:
-        target = os.path.normpath(os.path.join(folder, match[2])).replace(os.sep, "/")
-        if target in documents:
-            return match[0]
-        if not web:
-            return match[1] + '#"'
-        return f'{match[1]}{web}{target.removesuffix(".xhtml")}.html{match[3] or ""}"'
-
-    return HREF.sub(rewrite, text)
 
 
 def date_range(collection: Collection | None, docnames: tuple[str, ...]) -> str:

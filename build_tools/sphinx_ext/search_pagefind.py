@@ -37,6 +37,7 @@ from lxml import html as lxml_html
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from build_tools import han
 from build_tools.atomic import write_if_changed
 from build_tools.han import SCRIPT_HAN
 from build_tools.sphinx_ext import book_state, edition, search_bundle
@@ -48,8 +49,9 @@ logger = logging.getLogger(__name__)
 
 #: A place between a Han character and anything but a space: each Han character a word.
 HAN_BOUNDARY = re.compile(f"(?<=[{SCRIPT_HAN}])(?=\\S)|(?<=\\S)(?=[{SCRIPT_HAN}])")
-#: The characters whose other-script spelling the fold table gives (the URO and extension A).
-FOLDABLE = [chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
+#: The characters whose other-script spelling the fold table gives: the basic block and
+#: extension A, where OpenCC's single-character tables are.
+FOLDABLE = han.characters(han.EXTENSION_A, han.UNIFIED)
 
 RECORDS = "pagefind-records"  #: beside the doctrees: one record per page, as written
 BUNDLE = "pagefind"  #: in the edition's output folder
