@@ -3,7 +3,8 @@
 The ``book`` test root is built in both editions and served on 127.0.0.1. A reader gets
 from the landing page to a speech by year and by speaker (the search has its own tests,
 test_search_browser.py); the edition switch lands on the same speech; a phone-sized window
-never scrolls sideways; the console stays clean. Screenshots go to tests/artefacts/ for review.
+never scrolls sideways, and with four editions its header shows the whole breadcrumb and
+every edition; the console stays clean. Screenshots go to tests/artefacts/ for review.
 """
 
 from __future__ import annotations
@@ -427,3 +428,44 @@ def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) 
                 page.screenshot(path=str(artefacts / "book-drawer-phone.png"))
             context.close()
             assert target.stat().st_size > 10_000
+
+
+NALA = "speeches/1923-12-26-nala-zouhou-zenyang.html"
+#: Whether an element is drawn whole: on screen, inside the viewport, and not cut short by an
+#: ellipsis (a clipped box is narrower than what it holds).
+SHOWN_WHOLE = """(el) => {
+  const box = el.getBoundingClientRect();
+  return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth
+    && el.scrollWidth <= el.clientWidth;
+}"""
+
+
+def test_phone_header_shows_the_breadcrumb_and_every_edition(
+    browser: Browser, server: str, artefacts: Path
+) -> None:
+    """With four editions on a 390 px phone, 演讲集 › 1923年 › 娜拉走后怎样 is read whole, and
+    each edition of the switch is on screen and one tap away, landing on the same speech."""
+    page = phone_page(browser)
+    page.goto(server + "zh-Hans/" + NALA)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(artefacts / "book-header-four-editions-phone.png"))
+    crumbs = page.locator("nav.book-breadcrumbs li")
+    assert [c.strip() for c in crumbs.all_inner_texts()] == ["演讲集", "1923年", "娜拉走后怎样"]
+    assert [c.evaluate(SHOWN_WHOLE) for c in crumbs.all()] == [True, True, True]
+    assert crumbs.last.inner_text().strip() == h1(page)
+    switch = page.locator("nav.book-edition-switch .book-edition")
+    assert [e.get_attribute("lang") for e in switch.all()] == list(ALL_EDITIONS)
+    assert [e.evaluate(SHOWN_WHOLE) for e in switch.all()] == [True] * len(ALL_EDITIONS)
+    for edition in ALL_EDITIONS[1:]:
+        page.goto(server + "zh-Hans/" + NALA)
+        page.locator(f'nav.book-edition-switch a[lang="{edition}"]').click()
+        assert page.url == server + f"{edition}/{NALA}"
+        assert page.locator("html").get_attribute("lang") == edition
+    page.context.close()
+    desktop = browser.new_page(viewport=WIDTHS["desktop"])
+    desktop.goto(server + "zh-Hans/" + NALA)
+    desktop.wait_for_load_state("networkidle")
+    desktop.screenshot(path=str(artefacts / "book-header-four-editions-desktop.png"))
+    crumbs = desktop.locator("nav.book-breadcrumbs li")
+    assert [c.evaluate(SHOWN_WHOLE) for c in crumbs.all()] == [True, True, True]
+    desktop.close()
