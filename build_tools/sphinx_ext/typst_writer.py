@@ -23,6 +23,8 @@ from sphinx import addnodes
 from sphinx.locale import admonitionlabels
 from sphinx.util.docutils import SphinxTranslator
 
+from build_tools.sphinx_ext.translation import LANGUAGE_CLASS
+
 #: Characters a Typst string literal cannot hold as they are: ``\``, ``"`` and the controls.
 _STRING_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f]')
 _NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -88,6 +90,23 @@ def text_call(text: str) -> str:
     if start < len(text):
         out.append(f"#{typst_string(text[start:])}")
     return "".join(out)
+
+
+#: A BCP 47 tag as docutils' class keeps it (lowercased): language, then script or region.
+_LANGUAGE_TAG = re.compile(r"(?P<lang>[a-z]{2,3})(?:-[a-z]{4})?(?:-(?P<region>[a-z]{2}))?")
+
+
+def foreign_call(tag: str) -> str | None:
+    """The design's call for text in another language: ``"en"`` → ``foreign(lang: "en")``,
+    ``"en-gb"`` → ``foreign(lang: "en", region: "GB")`` (Typst takes an ISO 639 language and
+    an ISO 3166 region apart); ``None`` for a tag Typst could not take, whose text then stays
+    in the book's language."""
+    match = _LANGUAGE_TAG.fullmatch(tag.lower())
+    if match is None:
+        return None
+    region = match["region"]
+    tail = f", region: {typst_string(region.upper())}" if region else ""
+    return f"foreign(lang: {typst_string(match['lang'])}{tail})"
 
 
 class TypstTranslator(SphinxTranslator):
@@ -274,6 +293,13 @@ class TypstTranslator(SphinxTranslator):
             ]
             if fields:
                 self.block(f"#speech-meta({', '.join(fields)})")
+            raise nodes.SkipNode
+        # A translation (``language-en``, translation.py) is set in its own language, so
+        # Typst justifies and hyphenates it by that language's rules, not Chinese ones.
+        tags = (c.removeprefix(LANGUAGE_CLASS) for c in classes if c.startswith(LANGUAGE_CLASS))
+        call = next((foreign_call(tag) for tag in tags), None)
+        if call is not None:
+            self.block(f"#{call}[\n{self.content(node)}\n]")
             raise nodes.SkipNode
 
     def depart_container(self, node: nodes.container) -> None:
