@@ -231,6 +231,41 @@ def test_cover_image_and_page(books: dict[str, Built]) -> None:
     assert kinds == ["cover", "toc", "bodymatter"]
 
 
+def landmarks(book: Epub) -> list[tuple[str, str]]:
+    """The navigation document's landmarks: (epub:type, href)."""
+    nav = book.xml("nav.xhtml").find(".//h:nav[@epub:type='landmarks']", NS)
+    return [(a.get(f"{{{NS['epub']}}}type"), a.get("href")) for a in nav.iterfind(".//h:a", NS)]
+
+
+def linked_documents(book: Epub, name: str) -> set[str]:
+    """The documents the page ``name`` links to, as paths in the zip."""
+    hrefs = (a.get("href").split("#")[0] for a in book.xml(name).iterfind(".//h:a[@href]", NS))
+    return {posixpath.normpath(posixpath.join(posixpath.dirname(name), h)) for h in hrefs if h}
+
+
+@pytest.mark.parametrize("part", [None, *YEARS])
+def test_landmarks_open_on_the_contents_and_the_body(books: dict[str, Built], part: str) -> None:
+    """A reader opens on the cover (the first in the spine); the landmarks a reading system
+    offers as 目录 and 正文 are the page that lists every speech of the book and the first
+    page of its body: the first part's title page, or in a part's EPUB its first speech.
+    Both are the spine's next documents, so no page is skipped between them."""
+    built = books["zh-Hans"]
+    book = Epub(built.downloads / f"speeches-zh-Hans{'-' + part if part else ''}.epub")
+    members = [f"{d}.xhtml" for d in speeches(built.srcdir) if part in (None, d[9:13])]
+    contents = "index.xhtml" if part is None else f"_collection/parts/{part}.xhtml"
+    body = f"_collection/parts/{YEARS[0]}.xhtml" if part is None else members[0]
+    assert landmarks(book) == [
+        ("cover", "epub-cover.xhtml"),
+        ("toc", contents),
+        ("bodymatter", body),
+    ]
+    spine = book.spine()
+    assert spine[:3] == ["epub-cover.xhtml", contents, body]
+    assert set(members) <= linked_documents(book, contents)
+    # The first speech is the body's first page, or the page after its part's title.
+    assert spine[spine.index(body) + (part is None)] == members[0]
+
+
 def test_vertical_writing_is_sphinxs_writing_mode(books: dict[str, Built]) -> None:
     for edition, direction in (("zh-Hans", "ltr"), ("zh-Hant", "rtl")):
         book = Epub(books[edition].whole())
