@@ -3,8 +3,8 @@
 The ``book`` test root is built in both editions and served on 127.0.0.1. A reader gets
 from the landing page to a speech by year and by speaker (the search has its own tests,
 test_search_browser.py); the edition switch lands on the same speech; a phone-sized window
-never scrolls sideways, and with four editions its header shows the whole breadcrumb and
-every edition; the console stays clean. Screenshots go to tests/artefacts/ for review.
+never scrolls sideways, and with four editions its header shows the whole breadcrumb and a
+menu of every edition; the console stays clean. Screenshots go to tests/artefacts/ for review.
 """
 
 from __future__ import annotations
@@ -440,32 +440,50 @@ SHOWN_WHOLE = """(el) => {
 }"""
 
 
+@pytest.mark.parametrize(
+    ("path", "crumbs"),
+    [
+        (NALA, ["演讲集", "1923年", "娜拉走后怎样"]),
+        (LABOUR, ["演讲集", "2010年", "劳动局创先争优动员讲话稿"]),
+    ],
+)
 def test_phone_header_shows_the_breadcrumb_and_every_edition(
-    browser: Browser, server: str, artefacts: Path
+    browser: Browser, server: str, artefacts: Path, path: str, crumbs: list[str]
 ) -> None:
-    """With four editions on a 390 px phone, 演讲集 › 1923年 › 娜拉走后怎样 is read whole, and
-    each edition of the switch is on screen and one tap away, landing on the same speech."""
+    """With four editions on a 390 px phone, the breadcrumb is read whole, and the switch
+    shows the current edition, whose menu reaches every edition on screen, each landing on
+    the same speech (a speech with sections has one button more: the outline)."""
+    name = Path(path).stem
     page = phone_page(browser)
-    page.goto(server + "zh-Hans/" + NALA)
+    page.goto(server + "zh-Hans/" + path)
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(artefacts / "book-header-four-editions-phone.png"))
-    crumbs = page.locator("nav.book-breadcrumbs li")
-    assert [c.strip() for c in crumbs.all_inner_texts()] == ["演讲集", "1923年", "娜拉走后怎样"]
-    assert [c.evaluate(SHOWN_WHOLE) for c in crumbs.all()] == [True, True, True]
-    assert crumbs.last.inner_text().strip() == h1(page)
-    switch = page.locator("nav.book-edition-switch .book-edition")
-    assert [e.get_attribute("lang") for e in switch.all()] == list(ALL_EDITIONS)
-    assert [e.evaluate(SHOWN_WHOLE) for e in switch.all()] == [True] * len(ALL_EDITIONS)
+    page.screenshot(path=str(artefacts / f"book-header-four-editions-{name}-phone.png"))
+    shown = page.locator("nav.book-breadcrumbs li")
+    assert [c.strip() for c in shown.all_inner_texts()] == crumbs
+    assert [c.evaluate(SHOWN_WHOLE) for c in shown.all()] == [True, True, True]
+    assert shown.last.inner_text().strip() == h1(page)
+    current = page.locator("nav.book-edition-switch summary")
+    assert current.inner_text().startswith("简体") and current.evaluate(SHOWN_WHOLE)
     for edition in ALL_EDITIONS[1:]:
-        page.goto(server + "zh-Hans/" + NALA)
-        page.locator(f'nav.book-edition-switch a[lang="{edition}"]').click()
-        assert page.url == server + f"{edition}/{NALA}"
+        page.goto(server + "zh-Hans/" + path)
+        link = page.locator(f'nav.book-edition-switch a[lang="{edition}"]')
+        assert not link.is_visible()
+        current.click()
+        page.screenshot(path=str(artefacts / f"book-header-four-editions-{name}-menu-phone.png"))
+        editions = page.locator("nav.book-edition-switch .book-edition-list .book-edition")
+        assert [e.get_attribute("lang") for e in editions.all()] == list(ALL_EDITIONS)
+        assert [e.evaluate(SHOWN_WHOLE) for e in editions.all()] == [True] * len(ALL_EDITIONS)
+        link.click()
+        assert page.url == server + f"{edition}/{path}"
         assert page.locator("html").get_attribute("lang") == edition
     page.context.close()
     desktop = browser.new_page(viewport=WIDTHS["desktop"])
-    desktop.goto(server + "zh-Hans/" + NALA)
+    desktop.goto(server + "zh-Hans/" + path)
     desktop.wait_for_load_state("networkidle")
-    desktop.screenshot(path=str(artefacts / "book-header-four-editions-desktop.png"))
-    crumbs = desktop.locator("nav.book-breadcrumbs li")
-    assert [c.evaluate(SHOWN_WHOLE) for c in crumbs.all()] == [True, True, True]
+    desktop.screenshot(path=str(artefacts / f"book-header-four-editions-{name}-desktop.png"))
+    shown = desktop.locator("nav.book-breadcrumbs li")
+    assert [c.evaluate(SHOWN_WHOLE) for c in shown.all()] == [True, True, True]
+    assert not desktop.locator("nav.book-edition-switch summary").is_visible()
+    editions = desktop.locator("nav.book-edition-switch .book-edition-list .book-edition")
+    assert [e.evaluate(SHOWN_WHOLE) for e in editions.all()] == [True] * len(ALL_EDITIONS)
     desktop.close()
