@@ -142,7 +142,8 @@ def test_an_edit_makes_a_delta_and_many_edits_a_new_bundle(tmp_path: Path) -> No
     records = {f"/p{i}.html": _record(folder, f"p{i}", f"第{i}篇讲话") for i in range(30)}
     assert search_bundle.update(records, bundle, kept) == "main"
     main_ids = search_bundle.page_ids(bundle)
-    assert sorted(main_ids) == sorted(records) and _state(bundle) == {"delta": None, "stale": []}
+    assert sorted(main_ids) == sorted(records)
+    assert _state(bundle) == {"delta": None, "stale": [], "shards": []}
     assert search_bundle.update(records, bundle, kept) is None  # nothing changed: nothing made
 
     records["/p3.html"] = _record(folder, "p3", "改过的讲话")
@@ -152,6 +153,7 @@ def test_an_edit_makes_a_delta_and_many_edits_a_new_bundle(tmp_path: Path) -> No
     assert _state(bundle) == {
         "delta": "delta/",
         "stale": sorted([main_ids["/p3.html"], main_ids["/p4.html"]]),
+        "shards": [],
     }
     assert search_bundle.update(records, bundle, kept) is None
 
@@ -171,7 +173,29 @@ def test_a_page_edited_back_is_not_stale(tmp_path: Path) -> None:
     path.write_bytes(text)  # same words, a new time
     os.utime(path, ns=(path.stat().st_mtime_ns + 10**9, path.stat().st_mtime_ns + 10**9))
     assert search_bundle.update(records, bundle, kept) == "delta"
-    assert _state(bundle) == {"delta": "delta/", "stale": []}
+    assert _state(bundle) == {"delta": "delta/", "stale": [], "shards": []}
+
+
+def test_a_large_book_is_indexed_in_shards(tmp_path: Path) -> None:
+    folder, bundle, kept = tmp_path / "records", tmp_path / "site" / "pagefind", tmp_path / "kept"
+    records = {f"/p{i:02}.html": _record(folder, f"p{i:02}", f"第{i}篇讲话") for i in range(25)}
+    assert search_bundle.update(records, bundle, kept, shard_pages=10) == "main"
+    state = _state(bundle)
+    assert state["shards"] == ["shard-1/", "shard-2/"]
+    shards = [search_bundle.page_ids(bundle / s) for s in ("", "shard-1", "shard-2")]
+    # Each Pagefind run indexed its own pages, in name order, and no page twice.
+    assert [sorted(ids) for ids in shards] == [
+        sorted(records)[:10],
+        sorted(records)[10:20],
+        sorted(records)[20:],
+    ]
+    assert search_bundle.page_ids(bundle, state["shards"]).keys() == records.keys()
+    # An edit in a later shard: its old id is stale, the shards stay listed.
+    records["/p22.html"] = _record(folder, "p22", "改过的讲话")
+    assert search_bundle.update(records, bundle, kept, shard_pages=10) == "delta"
+    assert _state(bundle) == {
+        "delta": "delta/", "stale": [shards[2]["/p22.html"]], "shards": ["shard-1/", "shard-2/"]
+    }  # fmt: skip
 
 
 def _state(bundle: Path) -> dict[str, object]:

@@ -6,13 +6,15 @@ served on 127.0.0.1. A table of queries (one character, a word, a phrase, a titl
 either script) is run through ``search.html?q=…``; each has its expected first result. Snippets
 are the speech's own text; nothing of the search loads before a reader searches; an edited
 speech is found by its new words, not its old ones; opened from file:// the page says how to
-serve the site.
+serve the site. Built in shards of a few pages, as a large book's index is, the search finds
+the same pages.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import json
 import os
 import re
 import shutil
@@ -35,6 +37,8 @@ BEIJING = HERE / "fixtures" / "search" / "2026-01-25-beijing-baogao.md"
 LABOUR = "speeches/2010-06-06-laodongju-chuangxian.html"
 DUSHU = "speeches/1927-07-16-dushu-zatan.md"
 PHONE = {"width": 390, "height": 844}
+#: Pages a Pagefind run indexes in the sharded build: the test book's 23 pages make three.
+SHARD_PAGES = 8
 #: What the theme puts around an article (pydata-sphinx-theme and sphinx-book-theme, both
 #: editions): never in a snippet.
 CHROME = ("亮色", "暗色", "System Settings", "Ctrl", "搜索", "链接到此标题", "連結到此標題", "目录")
@@ -59,9 +63,10 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
 
 
-def build(src: Path, work: Path, edition: str) -> None:
+def build(src: Path, work: Path, edition: str, *options: str) -> None:
     args = ["-q", "-b", "html", "-W", "--keep-going", "-d", str(work / "doctrees" / edition)]
     args += ["-D", f"book_variant={edition}", "-D", f"book_editions={','.join(EDITIONS)}"]
+    args += options
     assert build_main([*args, str(src), str(work / "site" / edition)]) == 0
 
 
@@ -338,3 +343,34 @@ def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) 
         context.close()
         assert widths[0] <= widths[1], (name, widths)
         assert target.stat().st_size > 10_000
+
+
+def test_an_index_in_shards_finds_the_same_pages(
+    site: Path, server: str, tmp_path: Path, page: Page
+) -> None:
+    """A large book's index is made in shards (``search_bundle.SHARD_PAGES``), merged in the
+    browser: the same pages are found, and the filters offer the same choices. (The order
+    is not compared: Pagefind scores each shard by its own statistics, which for shards of
+    a few pages differ far more than for shards of a thousand.)"""
+    work = tmp_path / "sharded"
+    shutil.copytree(site.parent / "src", work / "src")
+    build(work / "src", work, "zh-Hans", "-D", f"book_search_shard_pages={SHARD_PAGES}")
+    bundle = work / "site" / "zh-Hans" / "pagefind"
+    state = json.loads((bundle / "book-state.json").read_text(encoding="utf-8"))
+    assert state["shards"] == ["shard-1/", "shard-2/"]
+    sharded, httpd = serve(work / "site")
+    try:
+        for query in ("书", "创先争优", "娜拉走后怎样", "鲁迅", "發展"):
+            whole = search(page, server, "zh-Hans", query)
+            parts = search(page, sharded, "zh-Hans", query)
+            assert parts.count == whole.count, query
+            if whole.count == len(whole.urls):  # every result shown: the same pages
+                assert sorted(parts.urls) == sorted(whole.urls), query
+        choices = []
+        for base in (server, sharded):
+            search(page, base, "zh-Hans", "的")
+            choices.append(page.locator(".book-search-filters option").all_inner_texts())
+        assert choices[0] == choices[1] and len(choices[0]) > 3
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -238,7 +238,10 @@ def _build_bundle(app: Sphinx, exception: Exception | None) -> None:
     started = time.monotonic()
     try:
         made = search_bundle.update(
-            records, Path(app.outdir) / BUNDLE, Path(app.doctreedir) / f"{RECORDS}.json"
+            records,
+            Path(app.outdir) / BUNDLE,
+            Path(app.doctreedir) / f"{RECORDS}.json",
+            shard_pages=app.config.book_search_shard_pages,
         )
     except (OSError, RuntimeError, ValueError) as error:
         logger.warning(PAGEFIND_FAILED.format(error=error), type="book", subtype="search")
@@ -289,6 +292,9 @@ def _search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def setup(app: Sphinx) -> None:
+    # Pages one Pagefind run indexes (``search_bundle.SHARD_PAGES``); a new value takes effect
+    # with the next main bundle.
+    app.add_config_value("book_search_shard_pages", search_bundle.SHARD_PAGES, "", types=[int])
     app.connect("html-page-context", _write_record)
     app.connect("html-collect-pages", _search_page)
     app.connect("build-finished", _build_bundle)

@@ -68,8 +68,8 @@
     return;
   }
 
-  /* Pagefind, with the delta of the pages changed since its main bundle was made merged in,
-   * and the main bundle's pages that the delta replaces (``stale``) left out
+  /* Pagefind, with the main bundle's other shards and the delta of the pages changed since
+   * it was made merged in, and the pages that the delta replaces (``stale``) left out
    * (search_bundle.py). */
   let pagefind = null;
   let stale = new Set();
@@ -80,6 +80,9 @@
       await pf.options({ excerptLength: 36, baseUrl });
       const stateUrl = new URL(data.state, document.baseURI);
       const state = await (await fetch(stateUrl)).json();
+      for (const shard of state.shards || []) {
+        await pf.mergeIndex(new URL(shard, stateUrl).pathname, { baseUrl });
+      }
       if (state.delta) await pf.mergeIndex(new URL(state.delta, stateUrl).pathname, { baseUrl });
       stale = new Set(state.stale);
       pagefind = pf;
