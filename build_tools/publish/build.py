@@ -13,7 +13,6 @@ _build/state/<edition>.building   present while an edition builds: a leftover on
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import re
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_tools.errors import ExitCode, LockedError
+from build_tools.publish.worker import run_sphinx
 from build_tools.variants.backend import backend_notice
 from build_tools.variants.table import Variant
 
@@ -240,32 +240,6 @@ def _run_steps(
     for result in results:
         progress.update(variant.name, result.builder, 1.0)
     return results
-
-
-def run_sphinx(root: str, steps: list[tuple[str, list[str], str]]) -> list[tuple[str, int, float]]:
-    """In the worker process: each ``(builder, sphinx-build arguments, log file)`` in turn,
-    Sphinx's output written to the log; stops at the first step that fails. Returns each
-    step's builder, exit code and seconds. The heap is then left to the operating system
-    (``frozen_heap``: 0.7 s of a rebuild's 3.7 s at N = 1,000)."""
-    from sphinx.cmd.build import build_main
-
-    from build_tools.publish import frozen_heap
-
-    os.chdir(root)
-    outcomes = []
-    for builder, args, log in steps:
-        started = time.monotonic()
-        with (
-            open(log, "w", encoding="utf-8") as out,
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(out),
-        ):
-            code = build_main(args)
-        outcomes.append((builder, code, time.monotonic() - started))
-        if code:
-            break
-    frozen_heap.settle()
-    return outcomes
 
 
 def _report_progress(

@@ -10,7 +10,7 @@ to the permanent generation, which no collection visits; the operating system ta
 memory back when the process ends. No public hook of Sphinx or of ``concurrent.futures``
 covers this, hence this module.
 
-Nothing is lost: ``publish.build.run_sphinx`` calls ``settle()`` only after every step has
+Nothing is lost: ``publish.worker.run_sphinx`` calls ``settle()`` only after every step has
 returned, when Sphinx has closed its outputs and warnings file and ``run_sphinx`` its logs;
 ``atexit`` handlers still run. Objects frozen are never finalised, so nothing written after
 ``settle()`` may rely on a finaliser to reach the disk.

@@ -36,7 +36,7 @@ _COLLECTIONS: WeakKeyDictionary[BuildEnvironment, Collection] = WeakKeyDictionar
 _SETTLED: WeakKeyDictionary[BuildEnvironment, bool] = WeakKeyDictionary()
 #: The collection the last build in this process made, and what it was made from (the
 #: source folder, a digest of the speeches' entries and settings, the generated pages as
-#: written). An edition's HTML and EPUB builds run in one process (``publish/build.run_sphinx``):
+#: written). An edition's HTML and EPUB builds run in one process (``publish/worker.run_sphinx``):
 #: the second takes the first's collection, its related speeches and signatures worked out.
 _LAST: tuple[tuple[object, ...], Collection] | None = None
 

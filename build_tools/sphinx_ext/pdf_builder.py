@@ -256,13 +256,17 @@ class PdfBuilder(Builder):
             ]
         return [book for book in books if self.fits(book)]
 
+    def characters(self, book: Book) -> int:
+        """The Han characters of ``book``'s speeches (``Entry.characters``)."""
+        collection = book_state.collection(self.env)
+        entries = collection.by_docname if collection is not None else {}
+        return sum(entries[d].characters for d, _ in book.docs if d in entries)
+
     def fits(self, book: Book) -> bool:
         """Whether ``book`` is small enough to typeset (``book_pdf_max_characters``); a book
         that is not is named in a warning, and its EPUB stands alone."""
-        collection = book_state.collection(self.env)
         limit = self.config.book_pdf_max_characters
-        entries = collection.by_docname if collection is not None else {}
-        size = sum(entries[d].characters for d, _ in book.docs if d in entries)
+        size = self.characters(book)
         if size <= limit:
             return True
         logger.warning(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from build_tools.atomic import write_if_changed
-from build_tools.sphinx_ext import book_state, edition
+from build_tools.sphinx_ext import book_state, edition, pdf_compile
 from build_tools.sphinx_ext.typst_writer import typst_string
 from build_tools.variants.table import Variant
 
@@ -121,10 +120,9 @@ def typeset(
     fonts: Fonts,
     font_files: Sequence[Path],
 ) -> list[Path]:
-    """Write each book's main file and typeset the books whose inputs changed; remove the
-    PDFs of parts that are gone. Returns the PDFs, made or kept."""
-    import typst
-
+    """Write each book's main file and typeset the books whose inputs changed (in batches of
+    at most ``book_pdf_max_characters``, each in a process of its own: ``pdf_compile``);
+    remove the PDFs of parts that are gone. Returns the PDFs, made or kept."""
     out = Path(builder.outdir)
     root = builder.typst_dir
     meta = book_meta(builder, variant)
@@ -139,8 +137,9 @@ def typeset(
         repr(fonts).encode(),
     ):
         shared.update(hashlib.sha256(part).digest())
-    compiler = None
-    written: list[Path] = []
+    keys: dict[str, str] = {}
+    batches: list[list[pdf_compile.Job]] = [[]]
+    room = builder.config.book_pdf_max_characters
     for book in books:
         source = main_file(builder, book, meta)
         main = root / book.name.replace(".pdf", ".typ")
@@ -150,44 +149,42 @@ def typeset(
         for docname, _ in book.docs:
             path = builder.typ_path(docname)
             digest.update(hashlib.sha256(path.read_bytes() if path.is_file() else b"").digest())
-        key = digest.hexdigest()
-        pdf = out / book.name
-        before = kept.get(book.name)
-        if before and before.get("key") == key and _sha256(pdf) == before.get("sha256"):
+        keys[book.name] = digest.hexdigest()
+        before = kept.get(book.name) or {}
+        up_to_date = before.get("key") == keys[book.name]
+        if up_to_date and _sha256(out / book.name) == before.get("sha256"):
             made[book.name] = before
-            written.append(pdf)
             continue
-        if compiler is None:
-            compiler = typst.Compiler(
-                root=str(root),
-                font_paths=typst.Fonts(
-                    include_system_fonts=False,
-                    include_embedded_fonts=True,  # the wheel's own: DejaVu Sans Mono for code
-                    # Typst reads folders: each package's holds its script's two faces.
-                    font_paths=list(dict.fromkeys(str(f.parent) for f in font_files)),
-                ),
-                sys_inputs={"book-serif": ",".join(fonts.serif), "book-sans": ",".join(fonts.sans)},
-            )
-        started = time.monotonic()
-        try:
-            data, warnings = compiler.compile_with_warnings(
-                input=str(main), format="pdf", timestamp=meta.epoch
-            )
-        except typst.TypstError as err:
+        size = builder.characters(book)
+        if batches[-1] and size > room:
+            batches.append([])
+            room = builder.config.book_pdf_max_characters
+        batches[-1].append(pdf_compile.Job(book.name, str(main)))
+        room -= size
+    setup = pdf_compile.Setup(
+        root=str(root),
+        # Typst reads folders: each package's holds its script's two faces.
+        font_dirs=tuple(dict.fromkeys(str(f.parent) for f in font_files)),
+        inputs=(("book-serif", ",".join(fonts.serif)), ("book-sans", ",".join(fonts.sans))),
+        epoch=meta.epoch,
+    )
+    for result in pdf_compile.typeset_batches(setup, [b for b in batches if b]):
+        if result.data is None:
+            message = "; ".join(result.problems)
             logger.warning(
-                TYPST_FAILED.format(name=book.name, message=_describe(err)),
-                type="book",
-                subtype="pdf",
+                TYPST_FAILED.format(name=result.name, message=message), type="book", subtype="pdf"
             )
             continue
-        for warning in warnings:
-            logger.warning(f"{book.name}: {_describe(warning)}", type="book", subtype="pdf")
-        assert isinstance(data, bytes)
-        write_if_changed(pdf, data)
-        made[book.name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
-        written.append(pdf)
-        seconds = time.monotonic() - started
-        logger.info(f"typeset {book.name} ({len(data) // 1024} KB) in {seconds:.1f} s")
+        for problem in result.problems:
+            logger.warning(f"{result.name}: {problem}", type="book", subtype="pdf")
+        write_if_changed(out / result.name, result.data)
+        made[result.name] = {
+            "key": keys[result.name],
+            "sha256": hashlib.sha256(result.data).hexdigest(),
+        }
+        size_kb = len(result.data) // 1024
+        logger.info(f"typeset {result.name} ({size_kb} KB) in {result.seconds:.1f} s")
+    written = [out / book.name for book in books if book.name in made]
     # What the books no longer hold: PDFs of parts that are gone, their main files, the
     # files of removed documents.
     names = {book.name for book in books}
@@ -201,12 +198,6 @@ def typeset(
             stale.unlink()
     write_if_changed(out / STATE_FILE, json.dumps(made, indent=1, sort_keys=True) + "\n")
     return written
-
-
-def _describe(problem: object) -> str:
-    message = str(getattr(problem, "message", "") or problem)
-    hints = getattr(problem, "hints", None) or []
-    return "; ".join([message, *hints])
 
 
 def _read_state(path: Path) -> dict[str, dict[str, str]]:
