@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -43,7 +43,10 @@ class Entry(Metadata):
     terms: tuple[str, ...] = ()  #: slugs of the glossary terms that occur in the text
     organisations: tuple[str, ...] = ()  #: slugs of the organisations named in the text
     mentions: tuple[str, ...] = ()  #: the 《》-quoted titles, unescaped, in order
-    characters: int = 0  #: Han characters in the text: how much a printed book of it holds
+    #: Han characters in the text: how much a printed book of it holds. Left out of the
+    #: entry's repr and comparisons, so that an edit which changes only the text leaves the
+    #: collection (its digest) as it was and no page's signature is worked out again.
+    characters: int = field(default=0, repr=False, compare=False)
 
     @property
     def year(self) -> str | None:

@@ -37,6 +37,24 @@ class Setup:
     epoch: int  #: the books' date, for reproducible PDFs
 
 
+def batches(sized: list[tuple[Job, int]], limit: int) -> list[list[Job]]:
+    """The jobs, in order, in batches of at most ``limit`` characters (a larger book alone).
+
+    >>> jobs = [(Job(n, n + ".typ"), size) for n, size in [("a", 6), ("b", 4), ("c", 9), ("d", 1)]]
+    >>> [[job.name for job in batch] for batch in batches(jobs, 10)]
+    [['a', 'b'], ['c', 'd']]
+    """
+    result: list[list[Job]] = []
+    room = 0
+    for job, size in sized:
+        if not result or size > room:
+            result.append([])
+            room = limit
+        result[-1].append(job)
+        room -= size
+    return result
+
+
 def typeset_batches(setup: Setup, batches: list[list[Job]]) -> list[Typeset]:
     """Each batch typeset in a process of its own, one batch after another."""
     results: list[Typeset] = []

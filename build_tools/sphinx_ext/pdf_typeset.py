@@ -138,8 +138,7 @@ def typeset(
     ):
         shared.update(hashlib.sha256(part).digest())
     keys: dict[str, str] = {}
-    batches: list[list[pdf_compile.Job]] = [[]]
-    room = builder.config.book_pdf_max_characters
+    pending: list[tuple[pdf_compile.Job, int]] = []
     for book in books:
         source = main_file(builder, book, meta)
         main = root / book.name.replace(".pdf", ".typ")
@@ -155,12 +154,7 @@ def typeset(
         if up_to_date and _sha256(out / book.name) == before.get("sha256"):
             made[book.name] = before
             continue
-        size = builder.characters(book)
-        if batches[-1] and size > room:
-            batches.append([])
-            room = builder.config.book_pdf_max_characters
-        batches[-1].append(pdf_compile.Job(book.name, str(main)))
-        room -= size
+        pending.append((pdf_compile.Job(book.name, str(main)), builder.characters(book)))
     setup = pdf_compile.Setup(
         root=str(root),
         # Typst reads folders: each package's holds its script's two faces.
@@ -168,7 +162,8 @@ def typeset(
         inputs=(("book-serif", ",".join(fonts.serif)), ("book-sans", ",".join(fonts.sans))),
         epoch=meta.epoch,
     )
-    for result in pdf_compile.typeset_batches(setup, [b for b in batches if b]):
+    batches = pdf_compile.batches(pending, builder.config.book_pdf_max_characters)
+    for result in pdf_compile.typeset_batches(setup, batches):
         if result.data is None:
             message = "; ".join(result.problems)
             logger.warning(
