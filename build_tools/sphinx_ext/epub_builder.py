@@ -38,7 +38,14 @@ from sphinx.writers.html5 import HTML5Translator
 from build_tools.atomic import write_if_changed
 from build_tools.book_files import book_file
 from build_tools.errors import BuildError
-from build_tools.sphinx_ext import book_state, edition, epub_cover, epub_parts, epub_zip
+from build_tools.sphinx_ext import (
+    book_state,
+    edition,
+    epub_cover,
+    epub_parts,
+    epub_zip,
+    zip_reuse,
+)
 from build_tools.sphinx_ext.collection import Collection, Part
 from build_tools.sphinx_ext.incremental import IncrementalHTMLBuilder
 from build_tools.sphinx_ext.translation import LANGUAGE_CLASS
@@ -313,8 +320,14 @@ class BookEpubBuilder(IncrementalHTMLBuilder, Epub3Builder):
         assert self.book is not None
         self.downloads.mkdir(parents=True, exist_ok=True)
         names = {"META-INF/container.xml", "content.opf", "toc.ncx", *self.files}
-        epub = epub_zip.zip_book(self.outdir, names, date_time=self.zip_date_time())
-        write_if_changed(self.downloads / self.book.file, epub)
+        target = self.downloads / self.book.file
+        if zip_reuse.enabled():  # the same bytes, unchanged members not deflated again
+            epub = zip_reuse.zip_book(
+                self.outdir, names, date_time=self.zip_date_time(), previous=target
+            )
+        else:
+            epub = epub_zip.zip_book(self.outdir, names, date_time=self.zip_date_time())
+        write_if_changed(target, epub)
 
     # -- the book's own steps -------------------------------------------------------------
 
