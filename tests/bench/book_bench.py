@@ -52,6 +52,9 @@ class Result:
     #: The same with the worker's heap collected at its exit (``BOOK_FREEZE_HEAP=0``): what
     #: ``publish/frozen_heap.py`` saves.
     rebuild_collected_s: float = 0.0
+    #: And with every member of the EPUBs deflated again (``BOOK_ZIP_REUSE=0``): what
+    #: ``sphinx_ext/zip_reuse.py`` saves.
+    rebuild_deflated_s: float = 0.0
     rebuild_pdf_s: float = 0.0  #: then its PDFs (the whole book is typeset again)
     peak_rss_mb: float = 0.0
 
@@ -168,6 +171,11 @@ def measure(n: int, base: Path) -> Result:
         f.write("\n编者按：此段亦为基准测试而加。\n")
     result.rebuild_collected_s = _run(
         _book("build", "--builder", "html,epub", *one), project, BOOK_FREEZE_HEAP="0"
+    )
+    with edited.open("a", encoding="utf-8") as f:
+        f.write("\n编者按：此段还为基准测试而加。\n")
+    result.rebuild_deflated_s = _run(
+        _book("build", "--builder", "html,epub", *one), project, BOOK_ZIP_REUSE="0"
     )
     result.rebuild_pdf_s = _run(_book("build", "--builder", "pdf", *one), project)
     result.html_s["zh-Hant"] = _run(
@@ -311,8 +319,8 @@ def report_markdown(results: list[Result], rates: dict[str, float] | None = None
     lines = [
         "| N | raw MB | import s | MB/s | parse-only s | HTML zh-Hans s | HTML zh-Hant s "
         "| both editions s | EPUB s | PDF s | PDF MB | rebuild s | rebuild, heap collected s "
-        "| PDF rebuild s | HTML/parse | rebuild/full | peak MB |",
-        "|" + "---|" * 17,
+        "| rebuild, zips deflated whole s | PDF rebuild s | HTML/parse | rebuild/full | peak MB |",
+        "|" + "---|" * 18,
     ]
     for r in results:
         ratios = r.ratios
@@ -321,7 +329,8 @@ def report_markdown(results: list[Result], rates: dict[str, float] | None = None
             f"| {r.parse_only_s:.1f} | {r.html_s.get('zh-Hans', 0):.1f} "
             f"| {r.html_s.get('zh-Hant', 0):.1f} | {r.both_editions_s:.1f} | {r.epub_s:.1f} "
             f"| {r.pdf_s:.1f} | {r.pdf_mb:.1f} "
-            f"| {r.rebuild_s:.2f} | {r.rebuild_collected_s:.2f} | {r.rebuild_pdf_s:.1f} "
+            f"| {r.rebuild_s:.2f} | {r.rebuild_collected_s:.2f} | {r.rebuild_deflated_s:.2f} "
+            f"| {r.rebuild_pdf_s:.1f} "
             f"| {ratios['html_over_parse']:.2f} "
             f"| {ratios['rebuild_over_full']:.3f} | {r.peak_rss_mb:.0f} |"
         )
