@@ -14,13 +14,11 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM, debian_chromium
+from chromium import CHROMIUM, debian_chromium, served
 from playwright.sync_api import Browser, Page
 
 from build_tools.variants import table
@@ -40,17 +38,6 @@ pytestmark = [
         for m in ("sphinx_sitemap", "sphinx_book_theme", "myst_parser", "pydata_sphinx_theme")
     ),
 ]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    # Chromium keeps connections alive: never wait for their threads when closing.
-    daemon_threads = True
-    block_on_close = False
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +66,8 @@ def site(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    """``http://127.0.0.1:<free port>/`` serving the site from a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -12,21 +12,18 @@ the same pages.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from chromium import CHROMIUM, debian_chromium
+from chromium import CHROMIUM, debian_chromium, served
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, Page
 from sphinx.cmd.build import build_main
@@ -53,16 +50,6 @@ pytestmark = [
 ]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-
 def build(src: Path, work: Path, edition: str, *options: str) -> None:
     args = ["-q", "-b", "html", "-W", "--keep-going", "-d", str(work / "doctrees" / edition)]
     args += ["-D", f"book_variant={edition}", "-D", f"book_editions={','.join(EDITIONS)}"]
@@ -80,19 +67,10 @@ def site(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work / "site"
 
 
-def serve(folder: Path) -> tuple[str, _Server]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = _Server(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{httpd.server_address[1]}/", httpd
-
-
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    url, httpd = serve(site)
-    yield url
-    httpd.shutdown()
-    httpd.server_close()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -300,30 +278,28 @@ def test_an_edit_changes_what_is_found(rootdir: Path, tmp_path: Path, browser: B
     work = tmp_path / "edit"
     shutil.copytree(rootdir / "test-book", work / "src")
     build(work / "src", work, "zh-Hans")
-    url, httpd = serve(work / "site")
-    page = browser.new_page()
-    try:
-        before = search(page, url, "zh-Hans", "知用中学")
-        assert before.titles[0] == "读书杂谈" and before.matches[0] == "exact"
-        assert search(page, url, "zh-Hans", "鹦鹉螺号").count == 0
-        speech = work / "src" / DUSHU
-        text = speech.read_text(encoding="utf-8").replace("知用中学", "鹦鹉螺号")
-        speech.write_text(text, encoding="utf-8")
-        later = os.stat(speech).st_mtime + 2
-        os.utime(speech, (later, later))
-        (work / "src" / "speeches" / "1922-08-14-jingye-yu-leye.md").unlink()
-        build(work / "src", work, "zh-Hans")
-        after = search(page, url, "zh-Hans", "鹦鹉螺号")
-        assert after.titles[0] == "读书杂谈" and after.matches[0] == "exact"
-        old = search(page, url, "zh-Hans", "知用中学")
-        assert "读书杂谈" not in [
-            t for t, m in zip(old.titles, old.matches, strict=True) if m == "exact"
-        ]
-        assert "敬业与乐业" not in search(page, url, "zh-Hans", "敬业").titles
-    finally:
-        page.close()
-        httpd.shutdown()
-        httpd.server_close()
+    with served(work / "site") as url:
+        page = browser.new_page()
+        try:
+            before = search(page, url, "zh-Hans", "知用中学")
+            assert before.titles[0] == "读书杂谈" and before.matches[0] == "exact"
+            assert search(page, url, "zh-Hans", "鹦鹉螺号").count == 0
+            speech = work / "src" / DUSHU
+            text = speech.read_text(encoding="utf-8").replace("知用中学", "鹦鹉螺号")
+            speech.write_text(text, encoding="utf-8")
+            later = os.stat(speech).st_mtime + 2
+            os.utime(speech, (later, later))
+            (work / "src" / "speeches" / "1922-08-14-jingye-yu-leye.md").unlink()
+            build(work / "src", work, "zh-Hans")
+            after = search(page, url, "zh-Hans", "鹦鹉螺号")
+            assert after.titles[0] == "读书杂谈" and after.matches[0] == "exact"
+            old = search(page, url, "zh-Hans", "知用中学")
+            assert "读书杂谈" not in [
+                t for t, m in zip(old.titles, old.matches, strict=True) if m == "exact"
+            ]
+            assert "敬业与乐业" not in search(page, url, "zh-Hans", "敬业").titles
+        finally:
+            page.close()
 
 
 def test_screenshots_for_review(browser: Browser, server: str, artefacts: Path) -> None:
@@ -358,8 +334,7 @@ def test_an_index_in_shards_finds_the_same_pages(
     bundle = work / "site" / "zh-Hans" / "pagefind"
     state = json.loads((bundle / "book-state.json").read_text(encoding="utf-8"))
     assert state["shards"] == ["shard-1/", "shard-2/"]
-    sharded, httpd = serve(work / "site")
-    try:
+    with served(work / "site") as sharded:
         for query in ("书", "创先争优", "娜拉走后怎样", "鲁迅", "發展"):
             whole = search(page, server, "zh-Hans", query)
             parts = search(page, sharded, "zh-Hans", query)
@@ -371,6 +346,3 @@ def test_an_index_in_shards_finds_the_same_pages(
             search(page, base, "zh-Hans", "的")
             choices.append(page.locator(".book-search-filters option").all_inner_texts())
         assert choices[0] == choices[1] and len(choices[0]) > 3
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -141,14 +141,18 @@ class Collection:
         grouped = {d for part in parts for d in part.docnames}
         rest = tuple(e.docname for e in self.entries if e.docname not in grouped)
         if rest:
-            parts.append(Part(_free_key("unknown", slugs.values()), UNKNOWN_PART[grouping], rest))
+            parts.append(Part(free_key("unknown", slugs.values()), UNKNOWN_PART[grouping], rest))
         return tuple(parts)
+
+    def characters(self, docnames: Iterable[str]) -> int:
+        """The Han characters of the speeches among ``docnames`` (other pages count none)."""
+        return sum(e.characters for d in docnames if (e := self.by_docname.get(d)) is not None)
 
     def fits(self, limit: int, part: Part | None = None) -> bool:
         """Whether the whole book (or ``part``) holds at most ``limit`` Han characters: the
         PDF builder typesets only the books that do (``book_pdf_max_characters``)."""
-        entries = self.entries if part is None else [self.by_docname[d] for d in part.docnames]
-        return sum(e.characters for e in entries) <= limit
+        docnames = self.by_docname if part is None else part.docnames
+        return self.characters(docnames) <= limit
 
     @cached_property
     def part_of(self) -> dict[str, Part]:
@@ -243,7 +247,8 @@ def digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:20]
 
 
-def _free_key(base: str, taken: Iterable[str]) -> str:
+def free_key(base: str, taken: Iterable[str]) -> str:
+    """``base``, or ``base-2``… when a name already has it."""
     taken = set(taken)
     key, n = base, 2
     while key in taken:

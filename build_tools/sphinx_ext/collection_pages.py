@@ -15,7 +15,7 @@ from pathlib import Path
 
 from build_tools.atomic import write_if_changed
 from build_tools.sphinx_ext.catalogue import format_date
-from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, Collection
+from build_tools.sphinx_ext.collection import COLLECTION_FOLDER, Collection, free_key
 
 #: Every ASCII punctuation character may be backslash-escaped in MyST (CommonMark).
 MARKUP = re.compile(r"([!-/:-@\[-`{-~])")
@@ -134,7 +134,7 @@ def _grouped(collection: Collection, page: str, groups: dict[str, list[str]], ki
         rest = [e.docname for e in collection.entries if e.docname not in grouped]
         if rest:
             slug, title = UNKNOWN[kind]
-            sections.append((_free(slug, slugs.values()), title, rest))
+            sections.append((free_key(slug, slugs.values()), title, rest))
     if not sections:
         lines.append(NOTHING)
     for slug, title, docnames in sections:
@@ -166,15 +166,6 @@ def _themes(collection: Collection) -> str:
 def _count(docnames: list[str]) -> str:
     """How many speeches a group holds, muted beside its heading: 2篇."""
     return f"[{len(docnames)}篇]{{.book-list-meta}}"
-
-
-def _free(slug: str, taken: Iterable[str]) -> str:
-    """``slug``, or ``slug-2``… when a name already has it."""
-    taken = set(taken)
-    key, n = slug, 2
-    while key in taken:
-        key, n = f"{slug}-{n}", n + 1
-    return key
 
 
 def _glossary(collection: Collection) -> str:

@@ -257,10 +257,9 @@ class PdfBuilder(Builder):
         return [book for book in books if self.fits(book)]
 
     def characters(self, book: Book) -> int:
-        """The Han characters of ``book``'s speeches (``Entry.characters``)."""
+        """The Han characters of ``book``'s speeches (``Collection.characters``)."""
         collection = book_state.collection(self.env)
-        entries = collection.by_docname if collection is not None else {}
-        return sum(entries[d].characters for d, _ in book.docs if d in entries)
+        return collection.characters(d for d, _ in book.docs) if collection is not None else 0
 
     def fits(self, book: Book) -> bool:
         """Whether ``book`` is small enough to typeset (``book_pdf_max_characters``); a book

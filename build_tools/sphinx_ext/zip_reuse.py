@@ -23,8 +23,9 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from build_tools.sphinx_ext.epub_zip import MIMETYPE, DateTime
+
 SWITCH = "BOOK_ZIP_REUSE"
-MIMETYPE = "mimetype"
 #: The ZIP records as zipfile writes them (PKWARE's APPNOTE 4.3.7, 4.3.12, 4.3.16).
 LOCAL = struct.Struct("<4s2B4HL2L2H")
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -42,7 +43,7 @@ def zip_book(
     folder: Path,
     names: Iterable[str],
     *,
-    date_time: tuple[int, int, int, int, int, int],
+    date_time: DateTime,
     previous: Path | None = None,
 ) -> bytes:
     """The EPUB of ``folder`` (``mimetype`` first and stored, then ``names`` in name order,
